@@ -1,0 +1,78 @@
+import type { Position, RecordedEvent, Subscription } from './port.js';
+
+/**
+ * Wakes subscribers when this process appends. The counter lets a subscriber notice an append
+ * that landed between its last read and its wait, so no wake-up is ever missed.
+ */
+export class AppendNotifier {
+  private appends = 0;
+  private waiters = new Set<() => void>();
+
+  get count(): number {
+    return this.appends;
+  }
+
+  notify(): void {
+    this.appends += 1;
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves on the next append after `seen`, after `timeoutMs` (when set), or on `abort`. */
+  wait(seen: number, timeoutMs: number | null, abort: AbortSignal): Promise<void> {
+    if (this.appends !== seen || abort.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.waiters.delete(done);
+        if (timer) clearTimeout(timer);
+        abort.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = timeoutMs === null ? undefined : setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      abort.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+export type BatchReader = (after: Position | undefined, limit: number) => Promise<RecordedEvent[]>;
+
+const BATCH = 500;
+
+/**
+ * Catch-up then live, for stores that can be read by position: read batches after the last
+ * delivered position until a short batch, then wait for an append (or the poll interval, which
+ * is how appends by another process on the same file are seen) and read again. Always reading
+ * after the last delivered position is what makes it gap-free and duplicate-free.
+ */
+export function pollingSubscription(
+  readBatch: BatchReader,
+  notifier: AppendNotifier,
+  options: { after?: Position; pollIntervalMs: number | null },
+): Subscription {
+  const abort = new AbortController();
+  let after = options.after;
+
+  async function* events(): AsyncGenerator<RecordedEvent> {
+    while (!abort.signal.aborted) {
+      const seen = notifier.count;
+      const batch = await readBatch(after, BATCH);
+      for (const event of batch) {
+        if (abort.signal.aborted) return;
+        after = event.position;
+        yield event;
+      }
+      if (batch.length < BATCH) await notifier.wait(seen, options.pollIntervalMs, abort.signal);
+    }
+  }
+
+  const iterator = events();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    close: async () => {
+      abort.abort();
+      await iterator.return(undefined);
+    },
+  };
+}

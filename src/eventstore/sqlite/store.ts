@@ -1,0 +1,273 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkExpectedVersion, matchIdempotentRetry, validateAppend } from '../appendRules.js';
+import { StoreClosedError, StoreUnavailableError } from '../errors.js';
+import { AppendNotifier, pollingSubscription } from '../pollingSubscription.js';
+import { DEFAULT_READ_ALL_LIMIT, categoryOf } from '../port.js';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  JsonObject,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../port.js';
+import { prepareDatabase } from './schema.js';
+
+export type SqliteStoreOptions = {
+  /** Path of the database file; its directory is created if absent. */
+  file: string;
+  /** How often a live subscription looks for appends made by other processes (ms). */
+  pollIntervalMs?: number;
+  busyTimeoutMs?: number;
+  /** Upper bound on appends coalesced into one transaction. */
+  maxAppendsPerCommit?: number;
+  now?: () => Date;
+};
+
+type PendingAppend = {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedVersion: ExpectedVersion;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+};
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+type EventRow = [number, string, string, number, string, string, string];
+
+const COLUMNS = 'position, event_id, stream_id, stream_version, type, data, metadata';
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    position: BigInt(row[0]),
+    eventId: row[1],
+    streamId: row[2],
+    streamVersion: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]) as JsonObject,
+    metadata: JSON.parse(row[6]) as EventMetadata,
+  };
+}
+
+function isUniqueViolationOn(error: unknown, column: string): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    error.message.includes(column)
+  );
+}
+
+/**
+ * The embedded default store: one SQLite file, WAL, synchronous=FULL.
+ *
+ * Group commit: appends requested during one event-loop turn are written in one transaction
+ * (each in its own savepoint, so a conflicting append fails alone) and all acknowledged after
+ * its single fsync. Under concurrent writers this turns N fsyncs into one.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): EventStore {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  prepareDatabase(db, options.busyTimeoutMs ?? 5000);
+  const now = options.now ?? (() => new Date());
+  const maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const notifier = new AppendNotifier();
+
+  const currentVersion = db.prepare<[string], number>(
+    'SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
+  ).pluck();
+  const insert = db.prepare(
+    'INSERT INTO events (event_id, stream_id, stream_version, category, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const storedById = db.prepare<[string], { streamId: string; streamVersion: number; position: number }>(
+    'SELECT stream_id AS streamId, stream_version AS streamVersion, position FROM events WHERE event_id = ?',
+  );
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const savepoint = db.prepare('SAVEPOINT append');
+  const rollbackToSavepoint = db.prepare('ROLLBACK TO append');
+  const releaseSavepoint = db.prepare('RELEASE append');
+  const readForwards = db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+  ).raw();
+  const readBackwards = db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+  ).raw();
+  const readAllStatements = {
+    none: db.prepare<[number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ).raw(),
+    types: db.prepare<[number, string, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    ).raw(),
+    categories: db.prepare<[number, string, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND category IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    ).raw(),
+    both: db.prepare<[number, string, string, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?))
+         AND category IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+    ).raw(),
+  };
+
+  let closed = false;
+  let queue: PendingAppend[] = [];
+  let flushScheduled = false;
+  let idle: Promise<void> = Promise.resolve();
+  let markIdle: () => void = () => undefined;
+
+  /** Answers an append whose ids are already stored: the original result, or a DuplicateEventIdError. */
+  function retryResult(pending: PendingAppend): AppendResult | null {
+    const stored = pending.events.map((e) => storedById.get(e.eventId));
+    const version = matchIdempotentRetry(pending.streamId, pending.events, stored);
+    const last = stored[stored.length - 1];
+    return version === null || !last ? null : { nextExpectedVersion: version, position: BigInt(last.position) };
+  }
+
+  function appendOne(pending: PendingAppend, recordedAt: string): AppendResult {
+    const { streamId, events } = pending;
+    const current = currentVersion.get(streamId) ?? null;
+    try {
+      checkExpectedVersion(streamId, pending.expectedVersion, current);
+    } catch (conflict) {
+      const retry = retryResult(pending);
+      if (retry) return retry;
+      throw conflict;
+    }
+    const category = categoryOf(streamId);
+    let version = current ?? -1;
+    let position = 0;
+    try {
+      for (const event of events) {
+        version += 1;
+        const metadata = JSON.stringify({ ...event.metadata, recordedAt });
+        const info = insert.run(event.eventId, streamId, version, category, event.type, JSON.stringify(event.data), metadata);
+        position = Number(info.lastInsertRowid);
+      }
+    } catch (error) {
+      if (isUniqueViolationOn(error, 'events.event_id')) {
+        rollbackToSavepoint.run();
+        const retry = retryResult(pending);
+        if (retry) return retry;
+      }
+      throw error;
+    }
+    return { nextExpectedVersion: version, position: BigInt(position) };
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const batch = queue.slice(0, maxAppendsPerCommit);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) scheduleFlush();
+    const outcomes: Outcome[] = [];
+    try {
+      begin.run();
+      const recordedAt = now().toISOString();
+      for (const pending of batch) {
+        savepoint.run();
+        try {
+          outcomes.push({ ok: true, result: appendOne(pending, recordedAt) });
+        } catch (error) {
+          rollbackToSavepoint.run();
+          outcomes.push({ ok: false, error });
+        }
+        releaseSavepoint.run();
+      }
+      commit.run();
+    } catch (error) {
+      // The transaction as a whole failed (disk full, lock timeout): nothing of it is stored.
+      if (db.inTransaction) rollback.run();
+      const failure = new StoreUnavailableError(`append failed, nothing was stored: ${String(error)}`, { cause: error });
+      for (const pending of batch) pending.reject(failure);
+      settleIfIdle();
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome?.error);
+    });
+    if (outcomes.some((o) => o.ok)) notifier.notify();
+    settleIfIdle();
+  }
+
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+
+  function settleIfIdle(): void {
+    if (queue.length === 0) markIdle();
+  }
+
+  function readAllSync({ after, filter, limit = DEFAULT_READ_ALL_LIMIT }: ReadAllOptions): RecordedEvent[] {
+    const from = after === undefined ? 0 : Number(after);
+    const types = filter?.types ? JSON.stringify(filter.types) : undefined;
+    const categories = filter?.categories ? JSON.stringify(filter.categories) : undefined;
+    let rows: EventRow[];
+    if (types !== undefined && categories !== undefined) rows = readAllStatements.both.all(from, types, categories, limit);
+    else if (types !== undefined) rows = readAllStatements.types.all(from, types, limit);
+    else if (categories !== undefined) rows = readAllStatements.categories.all(from, categories, limit);
+    else rows = readAllStatements.none.all(from, limit);
+    return rows.map(toRecorded);
+  }
+
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreClosedError();
+  };
+
+  return {
+    appendToStream(streamId, events, { expectedVersion }) {
+      return new Promise<AppendResult>((resolve, reject) => {
+        ensureOpen();
+        validateAppend(streamId, events);
+        if (queue.length === 0) idle = new Promise((settle) => (markIdle = settle));
+        queue.push({ streamId, events, expectedVersion, resolve, reject });
+        scheduleFlush();
+      });
+    },
+    async readStream(streamId: string, { from, direction = 'forwards', limit }: ReadStreamOptions = {}) {
+      ensureOpen();
+      const max = limit ?? -1;
+      const rows =
+        direction === 'backwards'
+          ? readBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, max)
+          : readForwards.all(streamId, from ?? 0, max);
+      return rows.map(toRecorded);
+    },
+    async readAll(options: ReadAllOptions = {}) {
+      ensureOpen();
+      return readAllSync(options);
+    },
+    subscribe(options = {}) {
+      ensureOpen();
+      const read = async (after: Position | undefined, limit: number): Promise<RecordedEvent[]> =>
+        closed ? [] : readAllSync({ after, filter: options.filter, limit });
+      return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs });
+    },
+    async ping() {
+      ensureOpen();
+      try {
+        db.prepare('SELECT 1').get();
+      } catch (error) {
+        throw new StoreUnavailableError(`sqlite store at ${options.file} does not answer: ${String(error)}`, { cause: error });
+      }
+    },
+    async close() {
+      if (closed) return;
+      await idle;
+      closed = true;
+      notifier.notify();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { DuplicateEventIdError } from '../../src/eventstore/errors.js';
+import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
+import { aStream, anEvent, someEvents } from '../support/events.js';
+import { aTempDir } from '../support/tempDir.js';
+import { describeEventStoreContract } from './contract.js';
+
+const dir = aTempDir();
+const aFile = () => join(dir, `${ulid()}.db`);
+
+describeEventStoreContract(
+  'sqlite',
+  async () => {
+    const file = aFile();
+    const store = openSqliteStore({ file, pollIntervalMs: 20 });
+    return {
+      store,
+      reopen: async () => {
+        await store.close();
+        return openSqliteStore({ file, pollIntervalMs: 20 });
+      },
+    };
+  },
+  { durable: true },
+);
+
+describe('sqlite store', () => {
+  it('refuses any UPDATE or DELETE of an event, whoever issues it', async () => {
+    const file = aFile();
+    const store = openSqliteStore({ file });
+    await store.appendToStream(aStream(), someEvents(2), { expectedVersion: 'noStream' });
+    await store.close();
+
+    const db = new Database(file);
+    expect(() => db.prepare("UPDATE events SET data = '{}'").run()).toThrow(/append-only: UPDATE refused/);
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow(/append-only: DELETE refused/);
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
+  it('runs in WAL mode with synchronous=FULL', async () => {
+    const file = aFile();
+    const store = openSqliteStore({ file });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('refuses an event id already used in another stream, and stores nothing of that append', async () => {
+    const store = openSqliteStore({ file: aFile() });
+    const shared = anEvent();
+    await store.appendToStream(aStream(), [shared], { expectedVersion: 'noStream' });
+    const other = aStream();
+    await expect(store.appendToStream(other, [anEvent(), shared], { expectedVersion: 'any' })).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    expect(await store.readStream(other)).toEqual([]);
+    await store.close();
+  });
+
+  it('group commit: concurrent appends share a transaction, and a conflicting one fails alone', async () => {
+    const store = openSqliteStore({ file: aFile() });
+    const contested = aStream();
+    await store.appendToStream(contested, someEvents(1), { expectedVersion: 'noStream' });
+    const streams = Array.from({ length: 30 }, () => aStream());
+    const results = await Promise.allSettled([
+      ...streams.map((s) => store.appendToStream(s, someEvents(2), { expectedVersion: 'noStream' })),
+      store.appendToStream(contested, someEvents(1), { expectedVersion: 0 }),
+      store.appendToStream(contested, someEvents(1), { expectedVersion: 0 }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(31);
+    expect(results[30]?.status).toBe('fulfilled');
+    expect(results[31]).toMatchObject({ status: 'rejected', reason: { name: 'ConcurrencyError', actualVersion: 1 } });
+    for (const s of streams) expect(await store.readStream(s)).toHaveLength(2);
+    expect(await store.readStream(contested)).toHaveLength(2);
+    // One transaction: every event of the batch carries the same recordedAt.
+    const recordedAt = new Set((await store.readAll({ limit: 100 })).slice(1).map((e) => e.metadata.recordedAt));
+    expect(recordedAt.size).toBe(1);
+    await store.close();
+  });
+
+  it('a subscription sees appends made by another process on the same file', async () => {
+    const file = aFile();
+    const reader = openSqliteStore({ file, pollIntervalMs: 20 });
+    const stream = aStream();
+    const subscription = reader.subscribe();
+    const received = (async () => {
+      for await (const event of subscription) return event;
+      return undefined;
+    })();
+    // A second connection stands for the other process: it shares nothing in memory with `reader`.
+    const writer = openSqliteStore({ file });
+    await writer.appendToStream(stream, someEvents(1), { expectedVersion: 'noStream' });
+    expect((await received)?.streamId).toBe(stream);
+    await subscription.close();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('close waits for appends already requested', async () => {
+    const file = aFile();
+    const store = openSqliteStore({ file });
+    const stream = aStream();
+    const pending = store.appendToStream(stream, someEvents(3), { expectedVersion: 'noStream' });
+    await store.close();
+    await expect(pending).resolves.toMatchObject({ nextExpectedVersion: 2 });
+    await expect(store.appendToStream(stream, someEvents(1), { expectedVersion: 2 })).rejects.toThrow(/closed/);
+    const reopened = openSqliteStore({ file });
+    expect(await reopened.readStream(stream)).toHaveLength(3);
+    await reopened.close();
+  });
+});
