@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a whole number from 0 to 65535' })
+  .int('must be a whole number from 0 to 65535')
+  .min(0, 'must be a whole number from 0 to 65535')
+  .max(65535, 'must be a whole number from 0 to 65535');
+
+/** Every setting the engine reads from the environment, with its default (README lists them). */
+export const configSchema = z
+  .object({
+    STORE: z.enum(['sqlite', 'eventstoredb', 'memory'], { error: 'must be one of sqlite, eventstoredb, memory' }).default('sqlite'),
+    DATA_DIR: z.string().default('./data'),
+    HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address').default('127.0.0.1'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    EVENTSTORE_CONNECTION_STRING: z
+      .string()
+      .regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/\S+$/, 'must be an esdb:// (or kurrentdb://) connection string')
+      .optional(),
+    SQLITE_POLL_INTERVAL_MS: z.coerce
+      .number({ error: 'must be a whole number of milliseconds from 10 to 60000' })
+      .int('must be a whole number of milliseconds from 10 to 60000')
+      .min(10, 'must be a whole number of milliseconds from 10 to 60000')
+      .max(60_000, 'must be a whole number of milliseconds from 10 to 60000')
+      .default(250),
+  })
+  .superRefine((config, ctx) => {
+    if (config.STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when STORE=eventstoredb' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration; an empty variable counts as unset. Throws one line naming the variable and the rule. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? 'configuration');
+  const got = present[name] === undefined ? '' : ` (got "${present[name]}")`;
+  throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}${got}`);
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { openEventStoreDb } from '../eventstore/eventstoredb.js';
+import { createMemoryStore } from '../eventstore/memory.js';
+import type { EventStore } from '../eventstore/port.js';
+import { openSqliteStore } from '../eventstore/sqlite/store.js';
+import type { Config } from './config.js';
+
+export const SQLITE_FILE_NAME = 'events.db';
+
+/** The composition root's one choice of adapter; nothing else knows which store is plugged in. */
+export function openStore(config: Config): EventStore {
+  switch (config.STORE) {
+    case 'sqlite':
+      return openSqliteStore({ file: join(config.DATA_DIR, SQLITE_FILE_NAME), pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS });
+    case 'eventstoredb':
+      if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb');
+      return openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    case 'memory':
+      return createMemoryStore();
+  }
+}
+
+export function describeStore(config: Config): string {
+  switch (config.STORE) {
+    case 'sqlite':
+      return `sqlite at ${join(config.DATA_DIR, SQLITE_FILE_NAME)}`;
+    case 'eventstoredb':
+      return 'EventStoreDB';
+    case 'memory':
+      return 'memory (nothing survives a restart)';
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/cli/config.js';
+
+describe('configuration from the environment', () => {
+  it('runs everything on one machine by default', () => {
+    expect(loadConfig({})).toEqual({
+      STORE: 'sqlite',
+      DATA_DIR: './data',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      SQLITE_POLL_INTERVAL_MS: 250,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', STORE: '' })).toMatchObject({ PORT: 3000, STORE: 'sqlite' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535 (got "eighty")'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ STORE: 'postgres' }, 'STORE must be one of sqlite, eventstoredb, memory (got "postgres")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb'],
+    [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string (got "http://x")'],
+    [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],
+  ])('refuses %o with one line naming the variable and the rule', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts an EventStoreDB configuration', () => {
+    expect(loadConfig({ STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://eventstore:2113?tls=false' })).toMatchObject({
+      STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://eventstore:2113?tls=false',
+    });
+  });
+});

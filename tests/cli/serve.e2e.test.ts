@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aTempDir } from '../support/tempDir.js';
+import { listeningPort, startEngine } from '../support/engineProcess.js';
+
+const dataDir = aTempDir();
+
+describe('serve, as an operator runs it', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves health and readiness on the sqlite store and shuts down on %s', async (signal) => {
+    const dir = join(dataDir, signal);
+    const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: dir });
+    const port = await listeningPort(engine);
+
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    expect(existsSync(join(dir, 'events.db'))).toBe(true);
+    // structured JSON logs when no TTY is attached
+    expect(engine.output()).toMatch(/^\{"level":30/m);
+
+    engine.child.kill(signal);
+    expect(await engine.exited).toEqual({ code: 0, signal: null });
+    expect(engine.output()).toContain('shutting down');
+  });
+
+  it('stops at start-up with one line naming a bad variable, exit code 1 and no stack trace', async () => {
+    const engine = startEngine(['serve'], { PORT: 'eighty' });
+    expect((await engine.exited).code).toBe(1);
+    expect(engine.output().trim()).toBe('configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")');
+  });
+
+  it('fails fast with a clear error when EventStoreDB is unreachable', async () => {
+    const started = Date.now();
+    const engine = startEngine(['serve'], {
+      STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+    });
+    expect((await engine.exited).code).toBe(1);
+    expect(engine.output()).toMatch(/^cannot start: EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false is unreachable/);
+    expect(engine.output()).not.toMatch(/\n\s+at /);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses an unknown command with usage and exit code 2', async () => {
+    const engine = startEngine(['launch'], {});
+    expect((await engine.exited).code).toBe(2);
+    expect(engine.output()).toContain('unknown command "launch"');
+  });
+});
