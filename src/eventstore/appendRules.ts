@@ -1,6 +1,14 @@
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError } from './errors.js';
-import { STREAM_ID_PATTERN, newEventSchema } from './port.js';
+import { STREAM_ID_PATTERN, eventMetadataSchema, newEventSchema } from './port.js';
 import type { ExpectedVersion, NewEvent } from './port.js';
+import type { z } from 'zod';
+
+const eventWithoutMetadataSchema = newEventSchema.omit({ metadata: true });
+
+function firstIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  return `${prefix}${issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`;
+}
 
 /** Shape checks every adapter makes before touching storage, so a bad append stores nothing. */
 export function validateAppend(streamId: string, events: readonly NewEvent[]): void {
@@ -9,12 +17,15 @@ export function validateAppend(streamId: string, events: readonly NewEvent[]): v
   }
   if (events.length === 0) throw new InvalidAppendError(`append to ${streamId} has no events`);
   const seen = new Set<string>();
+  // The events of one command usually share one metadata object: check each distinct one once.
+  const checkedMetadata = new Set<unknown>();
   events.forEach((event, index) => {
-    const parsed = newEventSchema.safeParse(event);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? issue.path.join('.') : '';
-      throw new InvalidAppendError(`events[${index}].${path}: ${issue?.message ?? 'invalid event'}`);
+    const parsed = eventWithoutMetadataSchema.safeParse(event);
+    if (!parsed.success) throw new InvalidAppendError(firstIssue(parsed.error, `events[${index}]`));
+    if (!checkedMetadata.has(event.metadata)) {
+      const metadata = eventMetadataSchema.safeParse(event.metadata);
+      if (!metadata.success) throw new InvalidAppendError(firstIssue(metadata.error, `events[${index}].metadata`));
+      checkedMetadata.add(event.metadata);
     }
     if (seen.has(event.eventId)) {
       throw new InvalidAppendError(`events[${index}].eventId ${event.eventId} appears twice in one append`);

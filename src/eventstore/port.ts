@@ -23,10 +23,14 @@ export type EventMetadata = EventMetadataInput & { recordedAt: string };
 
 export type JsonObject = { [key: string]: unknown };
 
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export const newEventSchema = z.object({
   eventId: z.string().regex(ULID_PATTERN, 'must be a ULID'),
   type: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be an alphanumeric event type name'),
-  data: z.record(z.string(), z.unknown()),
+  // Checked as a whole, not key by key: payload shapes belong to the domain's event schemas.
+  data: z.custom<JsonObject>(isJsonObject, 'must be a JSON object'),
   metadata: eventMetadataSchema,
 });
 export type NewEvent = z.infer<typeof newEventSchema>;

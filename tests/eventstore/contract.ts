@@ -134,6 +134,15 @@ export function describeEventStoreContract(
         expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
       });
 
+      withStore('re-appending the same event ids with expected version any appends nothing', async (store) => {
+        const stream = aStream();
+        const events = someEvents(2);
+        await store.appendToStream(stream, events, { expectedVersion: 'any' });
+        const retry = await store.appendToStream(stream, events, { expectedVersion: 'any' });
+        expect(retry.nextExpectedVersion).toBe(1);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
       withStore('a retry after later appends still appends nothing', async (store) => {
         const stream = aStream();
         const events = someEvents(2);
@@ -276,7 +285,16 @@ export function describeEventStoreContract(
       const bad = anEvent();
       await expect(
         store.appendToStream(stream, [anEvent(), { ...bad, eventId: 'not-a-ulid' }], { expectedVersion: 'any' }),
-      ).rejects.toThrow(/events\[1\]\.eventId/);
+      ).rejects.toThrow(/events\[1\]\.eventId: must be a ULID/);
+      const undated = anEvent();
+      await expect(
+        store.appendToStream(stream, [{ ...undated, metadata: { ...undated.metadata, occurredAt: 'yesterday' } }], {
+          expectedVersion: 'any',
+        }),
+      ).rejects.toThrow(/events\[0\]\.metadata\.occurredAt/);
+      await expect(
+        store.appendToStream(stream, [{ ...anEvent(), data: [1, 2] as unknown as Record<string, unknown> }], { expectedVersion: 'any' }),
+      ).rejects.toThrow(/events\[0\]\.data: must be a JSON object/);
       expect(await store.readStream(stream)).toEqual([]);
     });
 

@@ -83,6 +83,19 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('the same append sent twice at once is stored once, and both callers get the same answer', async () => {
+    const store = openSqliteStore({ file: aFile() });
+    const stream = aStream();
+    const events = someEvents(3);
+    const [first, second] = await Promise.all([
+      store.appendToStream(stream, events, { expectedVersion: 'any' }),
+      store.appendToStream(stream, events, { expectedVersion: 'any' }),
+    ]);
+    expect(second).toEqual(first);
+    expect(await store.readStream(stream)).toHaveLength(3);
+    await store.close();
+  });
+
   it('a subscription sees appends made by another process on the same file', async () => {
     const file = aFile();
     const reader = openSqliteStore({ file, pollIntervalMs: 20 });

@@ -131,35 +131,72 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     return version === null || !last ? null : { nextExpectedVersion: version, position: BigInt(last.position) };
   }
 
-  function appendOne(pending: PendingAppend, recordedAt: string): AppendResult {
+  /**
+   * Writes one append inside the open transaction. A refusal decided before writing (version
+   * conflict) is returned as an outcome; a failure while inserting throws, and its partial
+   * writes must be rolled back by the caller.
+   */
+  function appendOne(pending: PendingAppend, recordedAt: string): Outcome {
     const { streamId, events } = pending;
     const current = currentVersion.get(streamId) ?? null;
     try {
       checkExpectedVersion(streamId, pending.expectedVersion, current);
     } catch (conflict) {
-      const retry = retryResult(pending);
-      if (retry) return retry;
-      throw conflict;
+      try {
+        const retry = retryResult(pending);
+        return retry ? { ok: true, result: retry } : { ok: false, error: conflict };
+      } catch (duplicate) {
+        return { ok: false, error: duplicate };
+      }
     }
     const category = categoryOf(streamId);
     let version = current ?? -1;
     let position = 0;
-    try {
-      for (const event of events) {
-        version += 1;
-        const metadata = JSON.stringify({ ...event.metadata, recordedAt });
-        const info = insert.run(event.eventId, streamId, version, category, event.type, JSON.stringify(event.data), metadata);
-        position = Number(info.lastInsertRowid);
-      }
-    } catch (error) {
-      if (isUniqueViolationOn(error, 'events.event_id')) {
-        rollbackToSavepoint.run();
-        const retry = retryResult(pending);
-        if (retry) return retry;
-      }
-      throw error;
+    for (const event of events) {
+      version += 1;
+      const metadata = JSON.stringify({ ...event.metadata, recordedAt });
+      const info = insert.run(event.eventId, streamId, version, category, event.type, JSON.stringify(event.data), metadata);
+      position = Number(info.lastInsertRowid);
     }
-    return { nextExpectedVersion: version, position: BigInt(position) };
+    return { ok: true, result: { nextExpectedVersion: version, position: BigInt(position) } };
+  }
+
+  /** After its writes were rolled back: a stored event id may mean the append is a retry of one already stored. */
+  function settleFailedAppend(pending: PendingAppend, error: unknown): Outcome {
+    if (!isUniqueViolationOn(error, 'events.event_id')) return { ok: false, error };
+    try {
+      const retry = retryResult(pending);
+      return retry ? { ok: true, result: retry } : { ok: false, error };
+    } catch (duplicate) {
+      return { ok: false, error: duplicate };
+    }
+  }
+
+  /**
+   * One transaction for the whole batch. Inserts rarely fail, so the first attempt takes no
+   * savepoints; if one does, the transaction is rolled back (null) and the batch is redone with
+   * a savepoint per append, so the failing append fails alone.
+   */
+  function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Outcome[] | null {
+    const outcomes: Outcome[] = [];
+    begin.run();
+    const recordedAt = now().toISOString();
+    for (const pending of batch) {
+      if (withSavepoints) savepoint.run();
+      try {
+        outcomes.push(appendOne(pending, recordedAt));
+      } catch (error) {
+        if (!withSavepoints) {
+          rollback.run();
+          return null;
+        }
+        rollbackToSavepoint.run();
+        outcomes.push(settleFailedAppend(pending, error));
+      }
+      if (withSavepoints) releaseSavepoint.run();
+    }
+    commit.run();
+    return outcomes;
   }
 
   function flush(): void {
@@ -167,21 +204,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     const batch = queue.slice(0, maxAppendsPerCommit);
     queue = queue.slice(batch.length);
     if (queue.length > 0) scheduleFlush();
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[];
     try {
-      begin.run();
-      const recordedAt = now().toISOString();
-      for (const pending of batch) {
-        savepoint.run();
-        try {
-          outcomes.push({ ok: true, result: appendOne(pending, recordedAt) });
-        } catch (error) {
-          rollbackToSavepoint.run();
-          outcomes.push({ ok: false, error });
-        }
-        releaseSavepoint.run();
-      }
-      commit.run();
+      outcomes = commitBatch(batch, false) ?? commitBatch(batch, true) ?? [];
     } catch (error) {
       // The transaction as a whole failed (disk full, lock timeout): nothing of it is stored.
       if (db.inTransaction) rollback.run();
