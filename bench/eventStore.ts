@@ -131,15 +131,23 @@ async function readScenario(): Promise<Rates> {
   await store.close();
 
   const db = new Database(file, { readonly: true });
+  // The fastest plain better-sqlite3 read of the same rows: the same paged query, array rows, both JSON columns parsed.
+  const page = db
+    .prepare<[number], unknown[]>('SELECT position, event_id, stream_id, stream_version, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 1000')
+    .raw();
   const rawRead = await timed(() => {
     let count = 0;
-    const select = db.prepare('SELECT position, event_id, stream_id, stream_version, type, data, metadata FROM events ORDER BY position');
-    for (const row of select.iterate() as IterableIterator<{ data: string; metadata: string }>) {
-      JSON.parse(row.data);
-      JSON.parse(row.metadata);
-      count += 1;
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after);
+      for (const row of rows) {
+        JSON.parse(row[5] as string);
+        JSON.parse(row[6] as string);
+      }
+      count += rows.length;
+      if (rows.length < 1000) return count;
+      after = rows[rows.length - 1]?.[0] as number;
     }
-    return count;
   });
   db.close();
   if (adapterRead.result !== READ_EVENTS || rawRead.result !== READ_EVENTS) {

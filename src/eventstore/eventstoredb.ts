@@ -42,8 +42,8 @@ export type EventStoreDbOptions = {
 };
 
 /** EventStoreDB has two log positions per event; packing them keeps one total order in one bigint. */
-const packPosition = (p: { commit: bigint; prepare: bigint }): Position => (p.commit << 64n) | p.prepare;
-const unpackPosition = (p: Position) => ({ commit: p >> 64n, prepare: p & ((1n << 64n) - 1n) });
+export const packPosition = (p: { commit: bigint; prepare: bigint }): Position => (p.commit << 64n) | p.prepare;
+export const unpackPosition = (p: Position) => ({ commit: p >> 64n, prepare: p & ((1n << 64n) - 1n) });
 
 function toExpectedRevision(expected: ExpectedVersion): AppendExpectedRevision {
   if (expected === 'any') return ANY;
