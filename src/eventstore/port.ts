@@ -16,6 +16,10 @@ export const eventMetadataSchema = z.object({
   correlationId: z.string().min(1),
   causationId: z.string().min(1),
   schemaVersion: z.number().int().positive(),
+  /** Set when the command carried an idempotency key: a retry with the same key is recognised by it. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Fingerprint of the command under that key, so a different command reusing the key is refused. */
+  commandHash: z.string().optional(),
 });
 /** What a writer supplies; the store adds `recordedAt` when it stores the event. */
 export type EventMetadataInput = z.infer<typeof eventMetadataSchema>;

@@ -1,0 +1,150 @@
+import type { ComplaintCommand } from '../domain/complaint/commands.js';
+import type { CustomerCommand } from '../domain/customer/commands.js';
+import { normalizeCustomerName } from '../domain/customer/commands.js';
+import type { DealCommand } from '../domain/deal/commands.js';
+import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
+import type { RepCommand, TeamCommand } from '../domain/organisation/commands.js';
+import type { PipelineCommand } from '../domain/pipeline/commands.js';
+import { STANDARD_PIPELINE_ID, standardPipeline } from '../domain/pipeline/decider.js';
+import { isDomainError } from '../domain/errors.js';
+import type { TargetCommand } from '../domain/target/commands.js';
+import { targetKey } from '../domain/target/decider.js';
+import type { Aggregate } from './aggregates.js';
+import { complaints, customerNames, customers, deals, pipelines, reps, targetKeys, targets, teams } from './aggregates.js';
+import { decideCommand, handleCommand, loadAggregate } from './commandHandler.js';
+import type { CommandMetadata, CommandResult, HandlerDeps } from './commandHandler.js';
+import { hashedStreamId } from './ids.js';
+
+export type CommandServiceDeps = HandlerDeps & { lossReasons?: readonly string[] };
+
+/**
+ * One entry per aggregate: handles its commands, loading the facts of other streams each needs.
+ * Those cross-aggregate checks (the owner is an active rep, the customer exists, the stage
+ * belongs to the pipeline) hold at decision time; they are not one transaction with the append.
+ */
+export function createCommandService(deps: CommandServiceDeps) {
+  const lossReasons = deps.lossReasons ?? DEFAULT_LOSS_REASONS;
+  const stateOf = async <S, C, E, X>(aggregate: Aggregate<S, C, E, X>, id: string): Promise<S> =>
+    (await loadAggregate(deps.store, aggregate, `${aggregate.category}-${id}`)).state;
+  const none = async (): Promise<void> => undefined;
+
+  /** Claims `value` for `holderId` in its reservation stream, or refuses with the holder's id. */
+  async function reserve(
+    reservations: typeof customerNames,
+    value: string,
+    holderId: string,
+    metadata: CommandMetadata,
+    holderActive: (holderId: string) => Promise<boolean>,
+  ): Promise<void> {
+    const id = hashedStreamId(reservations.category, value).slice(reservations.category.length + 1);
+    await handleCommand(deps, reservations, id, { type: 'TakeReservation', data: { holderId, value } }, withoutKey(metadata), async (state) => ({
+      holderActive: state.holderId !== null && (await holderActive(state.holderId)),
+    }));
+  }
+
+  async function release(reservations: typeof customerNames, value: string, holderId: string, metadata: CommandMetadata): Promise<void> {
+    const id = hashedStreamId(reservations.category, value).slice(reservations.category.length + 1);
+    await handleCommand(deps, reservations, id, { type: 'ReleaseReservation', data: { holderId } }, withoutKey(metadata), async () => ({
+      holderActive: true,
+    }));
+  }
+
+  const customerContext = async (command: CustomerCommand) =>
+    command.type === 'PlanFollowUpVisit' ? { rep: await stateOf(reps, command.data.repId) } : {};
+
+  const targetContext = async (command: TargetCommand) =>
+    command.type === 'SetTarget' && command.data.parentTargetId !== null ? { parent: await stateOf(targets, command.data.parentTargetId) } : {};
+
+  return {
+    pipeline: (id: string, command: PipelineCommand, metadata: CommandMetadata) => handleCommand(deps, pipelines, id, command, metadata, none),
+
+    deal: (id: string, command: DealCommand, metadata: CommandMetadata) =>
+      handleCommand(deps, deals, id, command, metadata, async (state) => {
+        switch (command.type) {
+          case 'FindLead': {
+            const [pipeline, rep, customer] = await Promise.all([
+              stateOf(pipelines, command.data.pipelineId),
+              stateOf(reps, command.data.ownerRepId),
+              stateOf(customers, command.data.customerId),
+            ]);
+            return { pipeline, rep, customer, lossReasons };
+          }
+          case 'ReassignDeal':
+            return { rep: await stateOf(reps, command.data.toRepId), lossReasons };
+          case 'MoveDealToStage':
+          case 'ReopenDeal':
+            return { pipeline: state.status === 'none' ? undefined : await stateOf(pipelines, state.pipelineId), lossReasons };
+          default:
+            return { lossReasons };
+        }
+      }),
+
+    /** Registering reserves the normalised name first, so two registrations of one name cannot both win. */
+    async customer(id: string, command: CustomerCommand, metadata: CommandMetadata): Promise<CommandResult> {
+      if (command.type === 'RegisterCustomer') {
+        // Decide first: a registration that would be refused must not hold the name.
+        const decision = await decideCommand(deps, customers, `customer-${id}`, command, metadata, () => customerContext(command));
+        if (!('replay' in decision)) {
+          await reserve(customerNames, normalizeCustomerName(command.data.name), id, metadata, async (holderId) => {
+            const holder = await stateOf(customers, holderId);
+            return holder.status === 'registered' && normalizeCustomerName(holder.name) === normalizeCustomerName(command.data.name);
+          });
+        }
+      }
+      return handleCommand(deps, customers, id, command, metadata, () => customerContext(command));
+    },
+
+    complaint: (id: string, command: ComplaintCommand, metadata: CommandMetadata) =>
+      handleCommand(deps, complaints, id, command, metadata, async () => {
+        if (command.type !== 'RaiseComplaint') return {};
+        const { customerId, dealId } = command.data;
+        const [customer, deal] = await Promise.all([stateOf(customers, customerId), dealId ? stateOf(deals, dealId) : undefined]);
+        return { customer, deal };
+      }),
+
+    /** One active target per (period, metric, scope): the key is reserved on set and released on withdrawal. */
+    async target(id: string, command: TargetCommand, metadata: CommandMetadata): Promise<CommandResult> {
+      if (command.type === 'SetTarget') {
+        const decision = await decideCommand(deps, targets, `target-${id}`, command, metadata, () => targetContext(command));
+        if (!('replay' in decision)) {
+          const key = targetKey(command.data);
+          await reserve(targetKeys, key, id, metadata, async (holderId) => {
+            const holder = await stateOf(targets, holderId);
+            return holder.status === 'active' && targetKey(holder) === key;
+          });
+        }
+      }
+      const result = await handleCommand(deps, targets, id, command, metadata, () => targetContext(command));
+      if (command.type === 'WithdrawTarget') {
+        const withdrawn = await stateOf(targets, id);
+        if (withdrawn.status !== 'none') await release(targetKeys, targetKey(withdrawn), id, metadata);
+      }
+      return result;
+    },
+
+    rep: (id: string, command: RepCommand, metadata: CommandMetadata) =>
+      handleCommand(deps, reps, id, command, metadata, async () => ({
+        team: command.type === 'JoinTeam' ? await stateOf(teams, command.data.teamId) : { status: 'none' as const },
+      })),
+
+    team: (id: string, command: TeamCommand, metadata: CommandMetadata) =>
+      handleCommand(deps, teams, id, command, metadata, async () => ({ manager: await stateOf(reps, command.data.managerRepId) })),
+  };
+}
+
+export type CommandService = ReturnType<typeof createCommandService>;
+
+/** A reservation is its own stream: the command's idempotency key belongs to the command's stream. */
+function withoutKey(metadata: CommandMetadata): CommandMetadata {
+  const { idempotencyKey: _key, expectedVersion: _version, ...rest } = metadata;
+  return rest;
+}
+
+/** The `standard` pipeline of DESIGN.md §1 exists from the first start; later starts find it there. */
+export async function ensureStandardPipeline(service: CommandService): Promise<void> {
+  try {
+    await service.pipeline(STANDARD_PIPELINE_ID, { type: 'DefinePipeline', data: standardPipeline }, { actor: 'system' });
+  } catch (error) {
+    if (!(isDomainError(error) && error.code === 'PIPELINE_ALREADY_DEFINED')) throw error;
+  }
+}

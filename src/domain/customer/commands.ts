@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { idSchema, nameSchema, textSchema, dateSchema } from '../shared/schemas.js';
+import { contactSchema, customerProfileSchema, satisfactionSourceSchema } from './events.js';
+
+const noContact = { person: null, email: null, phone: null };
+
+export const customerCommandSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('RegisterCustomer'),
+    data: customerProfileSchema.extend({ customerId: idSchema, name: nameSchema, contact: contactSchema.default(noContact) }),
+  }),
+  z.object({ type: z.literal('UpdateCustomerProfile'), data: customerProfileSchema.partial() }),
+  z.object({
+    type: z.literal('PlanFollowUpVisit'),
+    data: z.object({ visitId: idSchema, dueDate: dateSchema, repId: idSchema, purpose: textSchema }),
+  }),
+  z.object({ type: z.literal('CompleteFollowUpVisit'), data: z.object({ visitId: idSchema, outcome: textSchema }) }),
+  z.object({
+    type: z.literal('RecordSatisfaction'),
+    data: z.object({ score: z.number(), source: satisfactionSourceSchema, comment: textSchema.nullable().default(null) }),
+  }),
+]);
+export type CustomerCommand = z.infer<typeof customerCommandSchema>;
+
+/** Names compare without case, surrounding space or repeated inner space (and in Unicode NFKC form). */
+export function normalizeCustomerName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-US');
+}

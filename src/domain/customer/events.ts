@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { channelSchema, dateSchema, idSchema, labelSchema, nameSchema, textSchema } from '../shared/schemas.js';
+
+export const segmentSchema = labelSchema;
+export const contactSchema = z.object({
+  person: nameSchema.nullable(),
+  email: z.email({ error: 'must be an e-mail address' }).nullable(),
+  phone: z.string().trim().regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a phone number').nullable(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const customerProfileSchema = z.object({
+  segment: segmentSchema,
+  industry: labelSchema,
+  region: labelSchema,
+  acquisitionChannel: channelSchema,
+  contact: contactSchema,
+});
+
+export const satisfactionSourceSchema = z.enum(['survey', 'visit', 'call', 'complaintClosure', 'other']);
+
+export const customerEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('CustomerRegistered'),
+    data: customerProfileSchema.extend({ customerId: idSchema, name: nameSchema }),
+  }),
+  z.object({ type: z.literal('CustomerProfileUpdated'), data: customerProfileSchema.partial() }),
+  z.object({
+    type: z.literal('FollowUpVisitPlanned'),
+    data: z.object({ visitId: idSchema, dueDate: dateSchema, repId: idSchema, purpose: textSchema }),
+  }),
+  z.object({ type: z.literal('FollowUpVisitCompleted'), data: z.object({ visitId: idSchema, outcome: textSchema }) }),
+  z.object({
+    type: z.literal('SatisfactionRecorded'),
+    data: z.object({ score: z.number(), source: satisfactionSourceSchema, comment: textSchema.nullable() }),
+  }),
+]);
+export type CustomerEvent = z.infer<typeof customerEventSchema>;
