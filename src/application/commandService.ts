@@ -8,6 +8,7 @@ import type { PipelineCommand } from '../domain/pipeline/commands.js';
 import { STANDARD_PIPELINE_ID, standardPipeline } from '../domain/pipeline/decider.js';
 import { isDomainError } from '../domain/errors.js';
 import type { TargetCommand } from '../domain/target/commands.js';
+import { DEFAULT_RESERVATION_STALE_AFTER_MS } from '../domain/shared/reservation.js';
 import { targetKey } from '../domain/target/decider.js';
 import type { Aggregate } from './aggregates.js';
 import { complaints, customerNames, customers, deals, pipelines, reps, targetKeys, targets, teams } from './aggregates.js';
@@ -15,7 +16,11 @@ import { decideCommand, handleCommand, loadAggregate } from './commandHandler.js
 import type { CommandMetadata, CommandResult, HandlerDeps } from './commandHandler.js';
 import { hashedStreamId } from './ids.js';
 
-export type CommandServiceDeps = HandlerDeps & { lossReasons?: readonly string[] };
+export type CommandServiceDeps = HandlerDeps & {
+  lossReasons?: readonly string[];
+  /** How old a reservation whose holder never appeared must be before another claimant takes it over. */
+  reservationStaleAfterMs?: number;
+};
 
 /**
  * One entry per aggregate: handles its commands, loading the facts of other streams each needs.
@@ -24,6 +29,7 @@ export type CommandServiceDeps = HandlerDeps & { lossReasons?: readonly string[]
  */
 export function createCommandService(deps: CommandServiceDeps) {
   const lossReasons = deps.lossReasons ?? DEFAULT_LOSS_REASONS;
+  const staleAfterMs = deps.reservationStaleAfterMs ?? DEFAULT_RESERVATION_STALE_AFTER_MS;
   const stateOf = async <S, C, E, X>(aggregate: Aggregate<S, C, E, X>, id: string): Promise<S> =>
     (await loadAggregate(deps.store, aggregate, `${aggregate.category}-${id}`)).state;
   const none = async (): Promise<void> => undefined;
@@ -37,8 +43,11 @@ export function createCommandService(deps: CommandServiceDeps) {
     holderActive: (holderId: string) => Promise<boolean>,
   ): Promise<void> {
     const id = hashedStreamId(reservations.category, value).slice(reservations.category.length + 1);
-    await handleCommand(deps, reservations, id, { type: 'TakeReservation', data: { holderId, value } }, withoutKey(metadata), async (state) => ({
+    const takeReservation = { type: 'TakeReservation' as const, data: { holderId, value, takenAt: deps.clock().toISOString() } };
+    await handleCommand(deps, reservations, id, takeReservation, withoutKey(metadata), async (state) => ({
       holderActive: state.holderId !== null && (await holderActive(state.holderId)),
+      now: deps.clock(),
+      staleAfterMs,
     }));
   }
 
@@ -46,6 +55,8 @@ export function createCommandService(deps: CommandServiceDeps) {
     const id = hashedStreamId(reservations.category, value).slice(reservations.category.length + 1);
     await handleCommand(deps, reservations, id, { type: 'ReleaseReservation', data: { holderId } }, withoutKey(metadata), async () => ({
       holderActive: true,
+      now: deps.clock(),
+      staleAfterMs,
     }));
   }
 

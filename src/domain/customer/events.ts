@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { channelSchema, dateSchema, idSchema, labelSchema, nameSchema, textSchema } from '../shared/schemas.js';
+import { channelSchema, dateSchema, emailSchema, idSchema, labelSchema, nameSchema, textSchema } from '../shared/schemas.js';
 
 export const segmentSchema = labelSchema;
 export const contactSchema = z.object({
   person: nameSchema.nullable(),
-  email: z.email({ error: 'must be an e-mail address' }).nullable(),
+  // Internationalised addresses (inköp@…) are real and were stored unchecked by version 1.
+  email: emailSchema.nullable(),
   phone: z.string().trim().regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a phone number').nullable(),
 });
 export type Contact = z.infer<typeof contactSchema>;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
+import { emailSchema, idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
 import { regionSchema, repRoleSchema } from './events.js';
 
 export const repCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('HireRep'),
-    data: z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: z.email().nullable().default(null) }),
+    data: z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: emailSchema.nullable().default(null) }),
   }),
   z.object({ type: z.literal('JoinTeam'), data: z.object({ teamId: idSchema }) }),
   z.object({ type: z.literal('LeaveTeam'), data: z.object({}) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
+import { emailSchema, idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
 
 export const repRoleSchema = z.enum(['rep', 'manager', 'analyst', 'strategist', 'crmSpecialist']);
 export const regionSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -7,7 +7,7 @@ export const regionSchema = z.string().trim().min(1, 'must not be empty').max(10
 export const repEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('RepHired'),
-    data: z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: z.email().nullable() }),
+    data: z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: emailSchema.nullable() }),
   }),
   z.object({ type: z.literal('RepJoinedTeam'), data: z.object({ teamId: idSchema }) }),
   z.object({ type: z.literal('RepLeftTeam'), data: z.object({ teamId: idSchema }) }),

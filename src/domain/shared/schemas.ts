@@ -9,6 +9,7 @@ export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200,
 export const textSchema = z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters');
 export const reasonSchema = z.string().trim().min(1, 'a reason is required').max(2000, 'must be at most 2000 characters');
 export const dateSchema = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+export const emailSchema = z.email({ pattern: z.regexes.unicodeEmail, error: 'must be an e-mail address' });
 export const instantSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
 /** A short free label: product line, product, region, segment, contract or quote reference. */
