@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
 
 const port = z.coerce
   .number({ error: 'must be a whole number from 0 to 65535' })
@@ -28,6 +29,23 @@ export const configSchema = z
       .min(10, 'must be a whole number of milliseconds from 10 to 60000')
       .max(60_000, 'must be a whole number of milliseconds from 10 to 60000')
       .default(250),
+    CLOCK_SKEW_MS: z.coerce
+      .number({ error: 'must be a whole number of milliseconds from 0 to 86400000' })
+      .int('must be a whole number of milliseconds from 0 to 86400000')
+      .min(0, 'must be a whole number of milliseconds from 0 to 86400000')
+      .max(86_400_000, 'must be a whole number of milliseconds from 0 to 86400000')
+      .default(300_000),
+    LOSS_REASONS: z
+      .string()
+      .transform((list) => list.split(',').map((reason) => reason.trim()))
+      .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,99}$/, 'must be a comma-separated list of names such as price,timing')).min(1))
+      .default([...DEFAULT_LOSS_REASONS]),
+    COMMAND_CONFLICT_RETRIES: z.coerce
+      .number({ error: 'must be a whole number from 0 to 100' })
+      .int('must be a whole number from 0 to 100')
+      .min(0, 'must be a whole number from 0 to 100')
+      .max(100, 'must be a whole number from 0 to 100')
+      .default(5),
   })
   .superRefine((config, ctx) => {
     if (config.STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {

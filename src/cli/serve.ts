@@ -1,4 +1,6 @@
 import closeWithGrace from 'close-with-grace';
+import { ulid } from 'ulid';
+import { createCommandService, ensureStandardPipeline } from '../application/commandService.js';
 import { loggerOptions } from '../api/logger.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
@@ -19,6 +21,15 @@ export async function serve(config: Config): Promise<void> {
     await store.close().catch(() => undefined);
     throw error;
   }
+  const commands = createCommandService({
+    store,
+    clock: () => new Date(),
+    newId: ulid,
+    timePolicy: { maxClockSkewMs: config.CLOCK_SKEW_MS },
+    maxConflictRetries: config.COMMAND_CONFLICT_RETRIES,
+    lossReasons: config.LOSS_REASONS,
+  });
+  await ensureStandardPipeline(commands);
   const app = buildServer({ store, logger: loggerOptions(config.LOG_LEVEL) });
   app.addHook('onClose', async () => {
     await store.close();

@@ -10,7 +10,14 @@ describe('configuration from the environment', () => {
       PORT: 3000,
       LOG_LEVEL: 'info',
       SQLITE_POLL_INTERVAL_MS: 250,
+      CLOCK_SKEW_MS: 300_000,
+      LOSS_REASONS: ['price', 'competitor', 'noBudget', 'noDecision', 'timing', 'productFit', 'relationship', 'other'],
+      COMMAND_CONFLICT_RETRIES: 5,
     });
+  });
+
+  it('reads the loss reasons as a comma-separated list', () => {
+    expect(loadConfig({ LOSS_REASONS: 'price, timing,other' }).LOSS_REASONS).toEqual(['price', 'timing', 'other']);
   });
 
   it('treats an empty variable as unset', () => {
@@ -24,6 +31,8 @@ describe('configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb'],
     [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string (got "http://x")'],
+    [{ LOSS_REASONS: 'price,,timing' }, 'LOSS_REASONS must be a comma-separated list of names such as price,timing (got "price,,timing")'],
+    [{ CLOCK_SKEW_MS: '-1' }, 'CLOCK_SKEW_MS must be a whole number of milliseconds from 0 to 86400000 (got "-1")'],
     [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],
   ])('refuses %o with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

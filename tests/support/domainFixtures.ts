@@ -14,8 +14,8 @@ export function pipelineAfter(...events: PipelineEvent[]): PipelineState {
   return [standardDefined, ...events].reduce(pipelineDecider.evolve, pipelineDecider.initialState);
 }
 
-export const activeRep: RepState = { status: 'active', repId: 'rep-ann', name: 'Ann', role: 'rep', teamId: null };
-export const departedRep: RepState = { ...activeRep, status: 'departed' };
+export const activeRep = { status: 'active', repId: 'rep-ann', name: 'Ann', role: 'rep', teamId: null } satisfies RepState;
+export const departedRep = { ...activeRep, status: 'departed' } satisfies RepState;
 export const registeredCustomer: CustomerState = { status: 'registered', customerId: 'acme', name: 'Acme', visits: {} };
 
 export const leadFound = (overrides: Partial<Extract<DealEvent, { type: 'LeadFound' }>['data']> = {}): DealEvent => ({
