@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { aTempDir } from '../support/tempDir.js';
 import { listeningPort, startEngine } from '../support/engineProcess.js';
 
@@ -23,6 +24,21 @@ describe('serve, as an operator runs it', () => {
     engine.child.kill(signal);
     expect(await engine.exited).toEqual({ code: 0, signal: null });
     expect(engine.output()).toContain('shutting down');
+  });
+
+  it('defines the standard pipeline on the first start, and only then', async () => {
+    const dir = join(dataDir, 'pipeline');
+    for (let start = 0; start < 2; start++) {
+      const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: dir });
+      await listeningPort(engine);
+      engine.child.kill('SIGTERM');
+      expect((await engine.exited).code).toBe(0);
+    }
+    const store = openSqliteStore({ file: join(dir, 'events.db') });
+    const pipeline = await store.readStream('pipeline-standard');
+    expect(pipeline.map((e) => e.type)).toEqual(['PipelineDefined']);
+    expect(pipeline[0]?.metadata.actor).toBe('system');
+    await store.close();
   });
 
   it('stops at start-up with one line naming a bad variable, exit code 1 and no stack trace', async () => {
