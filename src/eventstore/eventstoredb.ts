@@ -198,6 +198,18 @@ export function openEventStoreDb(options: EventStoreDbOptions): EventStore {
       };
     },
 
+    async headPosition() {
+      try {
+        for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 50, deadline })) {
+          const event = toRecorded(resolved);
+          if (event) return event.position;
+        }
+        return null;
+      } catch (error) {
+        throw mapError(error, '$all', 'any');
+      }
+    },
+
     async ping() {
       try {
         for await (const _ of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: Math.min(deadline, 5000) })) {

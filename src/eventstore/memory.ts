@@ -40,7 +40,9 @@ export function createMemoryStore(options: { now?: () => Date } = {}): EventStor
     }
     const current = stream.length === 0 ? null : stream.length - 1;
     checkExpectedVersion(streamId, expectedVersion, current);
-    const recordedAt = now().toISOString();
+    const stamped = now().toISOString();
+    const previous = log[log.length - 1]?.metadata.recordedAt;
+    const recordedAt = previous !== undefined && previous > stamped ? previous : stamped;
     for (const event of events) {
       const recorded: RecordedEvent = {
         eventId: event.eventId,
@@ -89,6 +91,10 @@ export function createMemoryStore(options: { now?: () => Date } = {}): EventStor
       const read = async (after: Position | undefined, limit: number): Promise<RecordedEvent[]> =>
         closed ? [] : readAllSync({ after, filter: options.filter, limit });
       return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs: null });
+    },
+    headPosition: async () => {
+      ensureOpen();
+      return log.length === 0 ? null : BigInt(log.length);
     },
     ping: async () => ensureOpen(),
     close: async () => {

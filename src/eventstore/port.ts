@@ -23,6 +23,11 @@ export const eventMetadataSchema = z.object({
 });
 /** What a writer supplies; the store adds `recordedAt` when it stores the event. */
 export type EventMetadataInput = z.infer<typeof eventMetadataSchema>;
+/**
+ * `recordedAt` is stamped by the store. The sqlite and memory stores keep it non-decreasing in
+ * position order (a clock stepping back is held at the last stamp), so "known at T" is a prefix of
+ * the log.
+ */
 export type EventMetadata = EventMetadataInput & { recordedAt: string };
 
 export type JsonObject = { [key: string]: unknown };
@@ -102,6 +107,8 @@ export interface EventStore {
   /** An absent stream reads as no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the log; null when it is empty. */
+  headPosition(): Promise<Position | null>;
   subscribe(options?: SubscribeOptions): Subscription;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;

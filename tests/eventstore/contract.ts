@@ -217,6 +217,11 @@ export function describeEventStoreContract(
       });
     });
 
+    withStore('knows the position of the last event', async (store) => {
+      const result = await store.appendToStream(aStream(), someEvents(3), { expectedVersion: 'noStream' });
+      expect(await store.headPosition()).toBe(result.position);
+    });
+
     describe('subscriptions', () => {
       withStore('catches up, then follows live appends', async (store) => {
         const category = aCategory();

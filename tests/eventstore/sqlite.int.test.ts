@@ -114,6 +114,18 @@ describe('sqlite store', () => {
     await reader.close();
   });
 
+  it('never stamps a recordedAt earlier than the last one, even when the clock steps back', async () => {
+    let clock = new Date('2026-07-01T10:00:00.000Z');
+    const store = openSqliteStore({ file: aFile(), now: () => clock });
+    await store.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' });
+    clock = new Date('2026-07-01T09:59:00.000Z');
+    await store.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' });
+    const stamps = (await store.readAll()).map((e) => e.metadata.recordedAt);
+    expect(stamps).toEqual(['2026-07-01T10:00:00.000Z', '2026-07-01T10:00:00.000Z']);
+    expect(await store.headPosition()).toBe(2n);
+    await store.close();
+  });
+
   it('close waits for appends already requested', async () => {
     const file = aFile();
     const store = openSqliteStore({ file });

@@ -89,6 +89,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const storedById = db.prepare<[string], { streamId: string; streamVersion: number; position: number }>(
     'SELECT stream_id AS streamId, stream_version AS streamVersion, position FROM events WHERE event_id = ?',
   );
+  const lastRecordedAt = db
+    .prepare<[], string>("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1")
+    .pluck();
+  const headPosition = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
@@ -180,7 +184,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Outcome[] | null {
     const outcomes: Outcome[] = [];
     begin.run();
-    const recordedAt = now().toISOString();
+    // Read inside the write lock: another process may have appended since.
+    const stamped = now().toISOString();
+    const previous = lastRecordedAt.get();
+    const recordedAt = previous !== undefined && previous > stamped ? previous : stamped;
     for (const pending of batch) {
       if (withSavepoints) savepoint.run();
       try {
@@ -278,6 +285,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       const read = async (after: Position | undefined, limit: number): Promise<RecordedEvent[]> =>
         closed ? [] : readAllSync({ after, filter: options.filter, limit });
       return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs });
+    },
+    async headPosition() {
+      ensureOpen();
+      const head = headPosition.get();
+      return head === null || head === undefined ? null : BigInt(head);
     },
     async ping() {
       ensureOpen();
