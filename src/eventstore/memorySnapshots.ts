@@ -1,0 +1,27 @@
+import type { Snapshot, SnapshotStore } from './snapshots.js';
+
+/** Snapshots in memory: for tests and for the memory event store. */
+export function createMemorySnapshotStore(): SnapshotStore {
+  let snapshots: Snapshot[] = [];
+  return {
+    save: async (snapshot) => {
+      snapshots.push(snapshot);
+    },
+    nearest: async (projection, version, bounds = {}) => {
+      let best: Snapshot | null = null;
+      for (const s of snapshots) {
+        const { meta } = s;
+        if (meta.projection !== projection || meta.version !== version) continue;
+        if (bounds.maxOccurredAt !== undefined && meta.maxOccurredAt > bounds.maxOccurredAt) continue;
+        if (bounds.maxRecordedAt !== undefined && meta.maxRecordedAt > bounds.maxRecordedAt) continue;
+        if (!best || meta.position > best.meta.position) best = s;
+      }
+      return best;
+    },
+    list: async (projection) => snapshots.filter((s) => s.meta.projection === projection).map((s) => s.meta),
+    deleteAll: async (projection) => {
+      snapshots = projection === undefined ? [] : snapshots.filter((s) => s.meta.projection !== projection);
+    },
+    close: async () => undefined,
+  };
+}

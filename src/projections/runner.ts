@@ -1,0 +1,316 @@
+import { deserialize, serialize } from 'node:v8';
+import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
+import type { SnapshotStore } from '../eventstore/snapshots.js';
+import { toProjectedEvent } from './events.js';
+import type { AnyProjection, Projection } from './projection.js';
+
+export type RunnerOptions = {
+  store: EventStore;
+  snapshots: SnapshotStore;
+  projections: readonly AnyProjection[];
+  /** Events a projection applies between two regular snapshots; bounds what a time-travel query replays. */
+  snapshotEvery?: number;
+  clock?: () => Date;
+  onError?: (error: unknown) => void;
+};
+
+/** When to read a projection: business time (`asOf`) and system time (`knownAt`), alone or together (DESIGN.md §2). */
+export type PointInTime = { asOf?: Date; knownAt?: Date };
+
+export type StateAt<State> = {
+  state: State;
+  /** The last event position the answer includes (null: none). */
+  position: Position | null;
+  /** Events applied on top of the snapshot or live state to answer. */
+  replayed: number;
+  /** Where the replay started: 'live', a snapshot's position, or 'start'. */
+  from: 'live' | 'start' | Position;
+};
+
+export type RebuildProgress = {
+  projection: string;
+  events: number;
+  eventsPerSecond: number;
+  /** Seconds left at the current speed, from how far the position is through the log; null while unknown. */
+  etaSeconds: number | null;
+  done: boolean;
+};
+
+export type ProjectionStatus = {
+  name: string;
+  version: number;
+  position: Position | null;
+  rebuilding: boolean;
+  lastSnapshot: Position | null;
+};
+
+export class TimeTravelLimitError extends Error {
+  readonly code = 'TIME_TRAVEL_TOO_COSTLY';
+  constructor(limit: number) {
+    super(`answering this point in time needs more than ${limit} events of replay; narrow it or retry later`);
+    this.name = 'TimeTravelLimitError';
+  }
+}
+
+type Live = {
+  projection: Projection<unknown>;
+  handles: ReadonlySet<string>;
+  state: unknown;
+  position: Position | null;
+  maxOccurredAt: number;
+  maxRecordedAt: number;
+  sinceSnapshot: number;
+  lastSnapshot: Position | null;
+  rebuilding: boolean;
+};
+
+const BATCH = 2000;
+const max = (a: number, b: number): number => (a > b ? a : b);
+
+/**
+ * Keeps every projection live in memory: catches up from its last snapshot, then follows the
+ * store. Snapshots are taken every `snapshotEvery` events and on stop; a projection whose version
+ * changed finds no snapshot of its version and rebuilds from the first event by itself.
+ */
+export class ProjectionRunner {
+  private readonly live = new Map<string, Live>();
+  private readonly store: EventStore;
+  private readonly snapshots: SnapshotStore;
+  private readonly snapshotEvery: number;
+  private readonly clock: () => Date;
+  private readonly onError: (error: unknown) => void;
+  private position: Position | null = null;
+  private subscription: Subscription | null = null;
+  private following: Promise<void> | null = null;
+  private failure: unknown = null;
+  private readonly waiters = new Set<{ position: Position; done: (reached: boolean) => void }>();
+
+  constructor(options: RunnerOptions) {
+    this.store = options.store;
+    this.snapshots = options.snapshots;
+    this.snapshotEvery = options.snapshotEvery ?? 25_000;
+    this.clock = options.clock ?? (() => new Date());
+    this.onError = options.onError ?? (() => undefined);
+    // Each projection only ever receives the state its own init() made: erasing the state type here is safe.
+    for (const projection of options.projections as unknown as readonly Projection<unknown>[]) {
+      this.live.set(projection.name, {
+        projection,
+        handles: new Set(projection.eventTypes),
+        state: projection.init(),
+        position: null,
+        maxOccurredAt: 0,
+        maxRecordedAt: 0,
+        sinceSnapshot: 0,
+        lastSnapshot: null,
+        rebuilding: false,
+      });
+    }
+  }
+
+  /** Restores snapshots, catches up with the log as it is now, then keeps following it. */
+  async start(): Promise<void> {
+    for (const entry of this.live.values()) {
+      const { name, version } = entry.projection;
+      const snapshot = await this.snapshots.nearest(name, version);
+      if (!snapshot) continue;
+      entry.state = deserialize(snapshot.state);
+      entry.position = snapshot.meta.position;
+      entry.lastSnapshot = snapshot.meta.position;
+      entry.maxOccurredAt = snapshot.meta.maxOccurredAt;
+      entry.maxRecordedAt = snapshot.meta.maxRecordedAt;
+    }
+    const positions = [...this.live.values()].map((entry) => entry.position);
+    const from = positions.includes(null) ? undefined : (positions as Position[]).reduce((a, b) => (a < b ? a : b));
+    this.position = from ?? null;
+    const head = await this.store.headPosition();
+    this.subscription = this.store.subscribe({ after: from });
+    this.following = this.follow(this.subscription);
+    if (head !== null && !(await this.waitFor(head, Number.POSITIVE_INFINITY))) throw this.failure;
+  }
+
+  private async follow(subscription: Subscription): Promise<void> {
+    try {
+      for await (const recorded of subscription) this.applyLive(recorded);
+    } catch (error) {
+      this.failure = error;
+      this.onError(error);
+      for (const waiter of this.waiters) waiter.done(false);
+    }
+  }
+
+  private applyLive(recorded: RecordedEvent): void {
+    const event = toProjectedEvent(recorded);
+    for (const entry of this.live.values()) {
+      if (entry.rebuilding || (entry.position !== null && recorded.position <= entry.position)) continue;
+      if (entry.handles.has(event.type)) {
+        entry.projection.apply(entry.state, event);
+        entry.sinceSnapshot += 1;
+      }
+      entry.position = recorded.position;
+      entry.maxOccurredAt = max(entry.maxOccurredAt, event.occurredAt);
+      entry.maxRecordedAt = max(entry.maxRecordedAt, event.recordedAt);
+      if (entry.sinceSnapshot >= this.snapshotEvery) this.takeSnapshot(entry);
+    }
+    this.position = recorded.position;
+    for (const waiter of this.waiters) if (recorded.position >= waiter.position) waiter.done(true);
+  }
+
+  private takeSnapshot(entry: Live): void {
+    if (entry.position === null || entry.position === entry.lastSnapshot) return;
+    const { name, version } = entry.projection;
+    const snapshot = {
+      meta: {
+        projection: name,
+        version,
+        position: entry.position,
+        maxOccurredAt: entry.maxOccurredAt,
+        maxRecordedAt: entry.maxRecordedAt,
+        takenAt: this.clock().getTime(),
+      },
+      // Serialised now, synchronously, so the snapshot is exactly the state at `position`.
+      state: serialize(entry.state),
+    };
+    entry.sinceSnapshot = 0;
+    entry.lastSnapshot = entry.position;
+    this.snapshots.save(snapshot).catch(this.onError);
+  }
+
+  /** Resolves true once the live state includes `position`, false after `timeoutMs` (read-your-writes). */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    if (this.position !== null && this.position >= position) return Promise.resolve(true);
+    if (this.failure) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        done: (reached: boolean) => {
+          this.waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => waiter.done(false), timeoutMs) : undefined;
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The last position the live loop has processed. */
+  get livePosition(): Position | null {
+    return this.position;
+  }
+
+  private entry<State>(projection: Projection<State>): Live {
+    const entry = this.live.get(projection.name);
+    if (!entry) throw new Error(`projection ${projection.name} is not run by this runner`);
+    return entry;
+  }
+
+  /** The live state: current, as far as the runner has followed the log. Read it synchronously. */
+  current<State>(projection: Projection<State>): State {
+    return this.entry(projection).state as State;
+  }
+
+  /**
+   * The projection's state at a point in time, by replaying from the nearest usable snapshot:
+   * one that holds only events known by `knownAt` and occurred by `asOf`. Known-at is a prefix
+   * of the log, so its replay is bounded by the snapshot interval; as-of skips later facts and
+   * reads to the end of what is known, since a late entry may sit anywhere after the snapshot.
+   */
+  async stateAt<State>(projection: Projection<State>, at: PointInTime, limits: { maxReplay?: number } = {}): Promise<StateAt<State>> {
+    const entry = this.entry(projection);
+    const asOf = at.asOf?.getTime();
+    const knownAt = at.knownAt?.getTime();
+    if (!entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
+      return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
+    }
+    const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });
+    const state = (snapshot ? deserialize(snapshot.state) : projection.init()) as State;
+    let after = snapshot?.meta.position;
+    let replayed = 0;
+    let scanned = 0;
+    const maxReplay = limits.maxReplay ?? Number.POSITIVE_INFINITY;
+    read: for (;;) {
+      const batch = await this.store.readAll({ after, filter: { types: projection.eventTypes }, limit: BATCH });
+      for (const recorded of batch) {
+        const event = toProjectedEvent(recorded);
+        if (knownAt !== undefined && event.recordedAt > knownAt) break read;
+        after = recorded.position;
+        if (asOf !== undefined && event.occurredAt > asOf) continue;
+        projection.apply(state, event);
+        replayed += 1;
+      }
+      scanned += batch.length;
+      if (scanned > maxReplay) throw new TimeTravelLimitError(maxReplay);
+      if (batch.length < BATCH) break;
+    }
+    return { state, position: after ?? null, replayed, from: snapshot ? snapshot.meta.position : 'start' };
+  }
+
+  /**
+   * Rebuilds a projection from the first event, snapshotting as it goes, while the live loop
+   * keeps the other projections current; then hands over to the live loop with no gap.
+   */
+  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const entry = this.live.get(name);
+    if (!entry) throw new Error(`no projection named ${name}`);
+    if (entry.rebuilding) throw new Error(`projection ${name} is already rebuilding`);
+    entry.rebuilding = true;
+    const { projection } = entry;
+    try {
+      await this.snapshots.deleteAll(name);
+      const fresh: Live = { ...entry, state: projection.init(), position: null, maxOccurredAt: 0, maxRecordedAt: 0, sinceSnapshot: 0, lastSnapshot: null };
+      const started = performance.now();
+      let events = 0;
+      const report = (done: boolean, head: Position | null): RebuildProgress => {
+        const seconds = (performance.now() - started) / 1000;
+        const rate = seconds > 0 ? events / seconds : 0;
+        const through = head && fresh.position ? Number(fresh.position) / Number(head) : null;
+        const eta = done ? 0 : through && through > 0 && rate > 0 ? (seconds / through) * (1 - through) : null;
+        const progress = { projection: name, events, eventsPerSecond: Math.round(rate), etaSeconds: eta, done };
+        onProgress?.(progress);
+        return progress;
+      };
+      for (;;) {
+        const head = await this.store.headPosition();
+        const batch = await this.store.readAll({ after: fresh.position ?? undefined, filter: { types: projection.eventTypes }, limit: BATCH * 5 });
+        for (const recorded of batch) {
+          const event = toProjectedEvent(recorded);
+          projection.apply(fresh.state, event);
+          events += 1;
+          fresh.position = recorded.position;
+          fresh.maxOccurredAt = max(fresh.maxOccurredAt, event.occurredAt);
+          fresh.maxRecordedAt = max(fresh.maxRecordedAt, event.recordedAt);
+          if (++fresh.sinceSnapshot >= this.snapshotEvery) this.takeSnapshot(fresh);
+        }
+        if (batch.length === BATCH * 5) {
+          report(false, head);
+          continue;
+        }
+        // The log was read to `head`: every event up to it is in the fresh state (those of other types do not matter).
+        if (head !== null && (fresh.position === null || head > fresh.position)) fresh.position = head;
+        if (this.position === null || (fresh.position !== null && fresh.position >= this.position)) break;
+      }
+      Object.assign(entry, { ...fresh, rebuilding: false });
+      this.takeSnapshot(entry);
+      return report(true, entry.position);
+    } finally {
+      entry.rebuilding = false;
+    }
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.live.values()].map((entry) => ({
+      name: entry.projection.name,
+      version: entry.projection.version,
+      position: entry.position,
+      rebuilding: entry.rebuilding,
+      lastSnapshot: entry.lastSnapshot,
+    }));
+  }
+
+  /** Stops following the log and saves a snapshot of every projection that moved since its last one. */
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.following;
+    for (const entry of this.live.values()) if (!entry.rebuilding) this.takeSnapshot(entry);
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { funnel } from '../../src/projections/funnel.js';
+import { replay } from '../../src/projections/projection.js';
+import { salesProjection } from '../../src/projections/sales.js';
+import { History, day } from '../support/history.js';
+
+/*
+ * July 2026, standard pipeline (lead 10 %, qualified 25 %, proposal 50 %, negotiation 75 %).
+ *   A (ann) lead 07-01, qualified 07-03, proposal 07-08, negotiation 07-10, won 07-20 for 150 000
+ *   B (ann) lead 07-02, proposal 07-06 (skips qualified), lost 07-16: price
+ *   C (bo)  lead 07-05 (estimate 200 000), qualified 07-07, still open
+ *   D (bo)  lead 07-10, qualified 07-12, proposal 07-14, back to qualified 07-15, lost 07-25: timing
+ *   E (ann) lead 06-28 (before July), won 07-04 for 80 000
+ *   F (ann) lead 07-15, still open in lead
+ * ann is in team north, bo in team south.
+ */
+const history = new History()
+  .standardPipeline()
+  .rep('ann', 'north')
+  .rep('bo', 'south')
+  .customer('acme')
+  .lead('E', '2026-06-28')
+  .lead('A', '2026-07-01')
+  .lead('B', '2026-07-02')
+  .move('A', 'lead', 'qualified', '2026-07-03')
+  .sign('E', 80_000, '2026-07-04', 'lead')
+  .lead('C', '2026-07-05', { owner: 'bo', amount: 200_000 })
+  .move('B', 'lead', 'proposal', '2026-07-06')
+  .move('C', 'lead', 'qualified', '2026-07-07')
+  .move('A', 'qualified', 'proposal', '2026-07-08')
+  .move('A', 'proposal', 'negotiation', '2026-07-10')
+  .lead('D', '2026-07-10', { owner: 'bo' })
+  .move('D', 'lead', 'qualified', '2026-07-12')
+  .move('D', 'qualified', 'proposal', '2026-07-14')
+  .move('D', 'proposal', 'qualified', '2026-07-15', 'budget unclear')
+  .lead('F', '2026-07-15')
+  .lose('B', 'price', 'proposal', '2026-07-16')
+  .sign('A', 150_000, '2026-07-20')
+  .lose('D', 'timing', 'qualified', '2026-07-25');
+
+const state = replay(salesProjection, history.events);
+const july = { pipelineId: 'standard', from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
+const byStage = (rows: { stageId: string }[]) => Object.fromEntries(rows.map((r) => [r.stageId, r]));
+
+describe('funnel', () => {
+  describe('cohort of July leads (A, B, C, D, F)', () => {
+    const [report] = funnel(state, { ...july, mode: 'cohort' });
+    const stages = byStage(report?.stages ?? []);
+
+    it('counts reach cumulatively: a skip or a move back keeps the furthest stage, a win reaches all', () => {
+      expect(report?.stages.map((s) => [s.stageId, s.reached])).toEqual([
+        ['lead', 5],
+        ['qualified', 4], // A, B (skipped it, reached proposal), C, D
+        ['proposal', 3], // A, B, D (moved back, but reached it)
+        ['negotiation', 1], // A
+      ]);
+    });
+
+    it('converts stage to stage as reached(next) / reached, and the last stage to won', () => {
+      expect(report?.stages.map((s) => s.conversionToNext)).toEqual([0.8, 0.75, 0.3333, 1]);
+    });
+
+    it('counts outcomes and the win rate over closed deals', () => {
+      expect(report).toMatchObject({ deals: 5, open: 2, won: 1, lost: 2, winRate: 0.3333 });
+    });
+
+    it('measures the sales cycle from lead to close: A 19, B 14, D 15 days', () => {
+      expect(report).toMatchObject({ meanCycleDays: 16, medianCycleDays: 15 });
+    });
+
+    it('measures time in stage over completed visits only', () => {
+      // lead: A 2, B 4, C 2, D 2 (F still there)
+      expect(stages.lead).toMatchObject({ meanDaysInStage: 2.5, medianDaysInStage: 2 });
+      // qualified: A 5, D 2, D again 10 (until lost); C still there
+      expect(stages.qualified).toMatchObject({ meanDaysInStage: 5.6667, medianDaysInStage: 5 });
+      // proposal: A 2, B 10 (until lost), D 1
+      expect(stages.proposal).toMatchObject({ meanDaysInStage: 4.3333, medianDaysInStage: 2 });
+      expect(stages.negotiation).toMatchObject({ meanDaysInStage: 10, medianDaysInStage: 10 });
+    });
+
+    it('weighs the open pipeline: C 200 000 × 25 % + F 100 000 × 10 %', () => {
+      expect(report?.weightedPipeline).toEqual({ EUR: 60_000 });
+    });
+
+    it('gives velocity as open × win rate × average won / mean cycle: 2 × 1/3 × 150 000 / 16', () => {
+      expect(report?.velocityPerDay).toEqual({ EUR: 6250 });
+    });
+
+    it('counts lost reasons', () => {
+      expect(report?.lostReasons).toEqual([
+        { reason: 'price', count: 1 },
+        { reason: 'timing', count: 1 },
+      ]);
+    });
+
+    it('weighs with other probabilities when asked', () => {
+      const [alt] = funnel(state, { ...july, mode: 'cohort', probabilities: { qualified: 0.5, lead: 0 } });
+      expect(alt?.weightedPipeline).toEqual({ EUR: 100_000 });
+    });
+
+    it('slices by owner', () => {
+      const slices = funnel(state, { ...july, mode: 'cohort', sliceBy: 'owner' });
+      expect(slices.map((s) => [s.slice, s.stages.map((r) => r.reached), s.won, s.lost, s.winRate])).toEqual([
+        ['ann', [3, 2, 2, 1], 1, 1, 0.5],
+        ['bo', [2, 2, 1, 0], 0, 1, 0],
+      ]);
+    });
+
+    it('slices by team, from the owner’s membership at the time', () => {
+      const slices = funnel(state, { ...july, mode: 'cohort', sliceBy: 'team' });
+      expect(slices.map((s) => [s.slice, s.deals])).toEqual([
+        ['north', 3],
+        ['south', 2],
+      ]);
+    });
+
+    it('filters to one slice', () => {
+      const [bo] = funnel(state, { ...july, mode: 'cohort', filter: { owner: 'bo' } });
+      expect(bo).toMatchObject({ deals: 2, weightedPipeline: { EUR: 50_000 } });
+    });
+
+    it('explains each figure with the deals and event positions behind it', () => {
+      const [explained] = funnel(state, { ...july, mode: 'cohort', explain: true });
+      const negotiation = explained?.stages.find((s) => s.stageId === 'negotiation');
+      expect(negotiation?.provenance).toEqual([{ dealId: 'A', position: String(history.events.find((e) => e.type === 'DealMovedToStage' && e.data.toStageId === 'negotiation')?.position) }]);
+      expect(explained?.provenance?.lost.map((p) => p.dealId).sort()).toEqual(['B', 'D']);
+    });
+  });
+
+  describe('flow in July (entries and closings that occurred in the window)', () => {
+    const [report] = funnel(state, { ...july, mode: 'flow' });
+
+    it('counts deals entering each stage, a re-entry once', () => {
+      expect(report?.stages.map((s) => [s.stageId, s.reached])).toEqual([
+        ['lead', 5], // A B C D F (E's lead was in June)
+        ['qualified', 3], // A C D
+        ['proposal', 3], // A B D
+        ['negotiation', 1], // A
+      ]);
+    });
+
+    it('counts the closings of the window, E’s included', () => {
+      expect(report).toMatchObject({ won: 2, lost: 2, winRate: 0.5, meanCycleDays: 13.5, medianCycleDays: 14.5 });
+    });
+  });
+
+  describe('cohort slices by month', () => {
+    it('puts each deal in the month of its lead', () => {
+      const slices = funnel(state, { pipelineId: 'standard', from: day('2026-06-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z'), mode: 'cohort', sliceBy: 'month' });
+      expect(slices.map((s) => [s.slice, s.deals, s.won])).toEqual([
+        ['2026-06', 1, 1],
+        ['2026-07', 5, 1],
+      ]);
+    });
+  });
+
+  describe('a retired stage', () => {
+    it('stays in the report, marked, with the reach it had', () => {
+      const retired = new History();
+      retired.events.push(...history.events);
+      retired.add('standard', { type: 'StageRetired', data: { stageId: 'qualified' } }, '2026-07-28');
+      const [report] = funnel(replay(salesProjection, retired.events), { ...july, mode: 'cohort' });
+      expect(report?.stages.find((s) => s.stageId === 'qualified')).toMatchObject({ retired: true, reached: 4 });
+    });
+  });
+});
