@@ -1,0 +1,190 @@
+import { join } from 'node:path';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
+import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
+import type { ProjectedEvent } from '../../src/projections/events.js';
+import { toProjectedEvent } from '../../src/projections/events.js';
+import { funnel } from '../../src/projections/funnel.js';
+import { replay } from '../../src/projections/projection.js';
+import { ProjectionRunner, TimeTravelLimitError } from '../../src/projections/runner.js';
+import { salesProjection } from '../../src/projections/sales.js';
+import { History, day } from '../support/history.js';
+import { loadHistory } from '../support/loadHistory.js';
+import { aTempDir } from '../support/tempDir.js';
+
+const dir = aTempDir();
+
+/** 20 deals over July, each led, moved and closed; some entered a week late. Returned in recording order. */
+function julyHistory(): ProjectedEvent[] {
+  const h = new History().standardPipeline('2026-06-01').rep('ann', 'north', '2026-06-01').customer('acme', '2026-06-01');
+  const late: [string, () => void][] = [];
+  for (let i = 1; i <= 20; i++) {
+    const dd = String(i).padStart(2, '0');
+    h.lead(`d${i}`, `2026-07-${dd}`);
+    h.move(`d${i}`, 'lead', 'qualified', `2026-07-${dd}T12:00:00.000Z`);
+    if (i % 4 === 0) late.push([`2026-07-${dd}`, () => h.sign(`d${i}`, 10_000 * i, `2026-07-${dd}T15:00:00.000Z`, 'qualified', `2026-07-${String(i + 7).padStart(2, '0')}T08:00:00.000Z`)]);
+    else if (i % 4 === 1) h.lose(`d${i}`, 'price', 'qualified', `2026-07-${dd}T16:00:00.000Z`);
+  }
+  // the late signatures are recorded a week after they happened: append them in recording order
+  const events = [...h.events];
+  for (const [, sign] of late) sign();
+  const lateEvents = h.events.slice(events.length);
+  return [...events, ...lateEvents].sort((a, b) => a.recordedAt - b.recordedAt || Number(a.position - b.position));
+}
+
+async function aRunnerWorld(options: { snapshotEvery?: number } = {}) {
+  const file = join(dir, `${ulid()}.db`);
+  let clock = new Date('2026-06-01T00:00:00Z');
+  const store = openSqliteStore({ file, now: () => clock, pollIntervalMs: 20 });
+  const snapshots = openSqliteSnapshotStore(file);
+  const positions = await loadHistory(store, (at) => (clock = at), julyHistory());
+  const stored = (await store.readAll({ limit: 10_000 })).map(toProjectedEvent);
+  const runner = () => new ProjectionRunner({ store, snapshots, projections: [salesProjection], snapshotEvery: options.snapshotEvery ?? 10 });
+  return { store, snapshots, positions, stored, runner, file, setClock: (at: Date) => (clock = at) };
+}
+
+const julyFunnel = { pipelineId: 'standard', mode: 'cohort' as const, from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
+
+describe('projection runner', () => {
+  it('catches up with the log on start: live equals a full replay', async () => {
+    const world = await aRunnerWorld();
+    const runner = world.runner();
+    await runner.start();
+    expect(runner.current(salesProjection)).toEqual(replay(salesProjection, world.stored));
+    await runner.stop();
+    await world.store.close();
+  });
+
+  it('follows appends made after it started, and lets a reader wait for its own write', async () => {
+    const world = await aRunnerWorld();
+    const runner = world.runner();
+    await runner.start();
+    world.setClock(new Date('2026-08-01T10:00:00Z'));
+    const extra = new History().lead('late-deal', '2026-08-01T09:00:00.000Z').events;
+    const [position] = await loadHistory(world.store, world.setClock, extra.map((e) => ({ ...e, streamId: 'deal-late-deal' })));
+    expect(await runner.waitFor(position ?? 0n, 5_000)).toBe(true);
+    expect(runner.current(salesProjection).deals.has('late-deal')).toBe(true);
+    expect(await runner.waitFor((position ?? 0n) + 100n, 50)).toBe(false);
+    await runner.stop();
+    await world.store.close();
+  });
+
+  it('snapshots at regular intervals, and a restart resumes from the last one with the same answers', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    const first = world.runner();
+    await first.start();
+    const answer = funnel(first.current(salesProjection), julyFunnel);
+    await first.stop();
+    const taken = await world.snapshots.list('sales');
+    expect(taken.length).toBeGreaterThanOrEqual(world.stored.length / 10 - 1);
+
+    const second = world.runner();
+    await second.start();
+    expect(funnel(second.current(salesProjection), julyFunnel)).toEqual(answer);
+    await second.stop();
+
+    // a read model is a cache: without any snapshot, the same answers
+    await world.snapshots.deleteAll();
+    const third = world.runner();
+    await third.start();
+    expect(funnel(third.current(salesProjection), julyFunnel)).toEqual(answer);
+    await third.stop();
+    await world.store.close();
+  });
+
+  it('rebuilds by itself when the projection version changes', async () => {
+    const world = await aRunnerWorld();
+    const v1 = world.runner();
+    await v1.start();
+    await v1.stop();
+    const v2 = { ...salesProjection, version: salesProjection.version + 1 };
+    const runner = new ProjectionRunner({ store: world.store, snapshots: world.snapshots, projections: [v2], snapshotEvery: 10 });
+    await runner.start();
+    expect(runner.current(v2)).toEqual(replay(salesProjection, world.stored));
+    expect(runner.status()[0]).toMatchObject({ name: 'sales', version: 2 });
+    await runner.stop();
+    await world.store.close();
+  });
+
+  describe('time travel', () => {
+    it('answers knownAt as a replay of what was recorded by then, from a snapshot, not from the start', async () => {
+      const world = await aRunnerWorld({ snapshotEvery: 10 });
+      const runner = world.runner();
+      await runner.start();
+      const knownAt = new Date('2026-07-15T23:00:00Z');
+      const answer = await runner.stateAt(salesProjection, { knownAt });
+      expect(answer.state).toEqual(replay(salesProjection, world.stored.filter((e) => e.recordedAt <= knownAt.getTime())));
+      expect(answer.from).not.toBe('start');
+      expect(answer.replayed).toBeLessThanOrEqual(10);
+      await runner.stop();
+      await world.store.close();
+    });
+
+    it('answers asOf as a replay of what occurred by then, late entries included', async () => {
+      const world = await aRunnerWorld({ snapshotEvery: 10 });
+      const runner = world.runner();
+      await runner.start();
+      const asOf = new Date('2026-07-12T23:00:00Z');
+      const answer = await runner.stateAt(salesProjection, { asOf });
+      expect(answer.state).toEqual(replay(salesProjection, world.stored.filter((e) => e.occurredAt <= asOf.getTime())));
+      // d12 was signed on 07-12 but recorded on 07-19: as of the 12th it is won
+      expect(answer.state.deals.get('d12')?.status).toBe('won');
+      await runner.stop();
+      await world.store.close();
+    });
+
+    it('answers both together: what we believed on the 15th about the 12th', async () => {
+      const world = await aRunnerWorld({ snapshotEvery: 10 });
+      const runner = world.runner();
+      await runner.start();
+      const asOf = day('2026-07-12T23:00:00Z');
+      const knownAt = day('2026-07-15T23:00:00Z');
+      const answer = await runner.stateAt(salesProjection, { asOf: new Date(asOf), knownAt: new Date(knownAt) });
+      expect(answer.state).toEqual(replay(salesProjection, world.stored.filter((e) => e.recordedAt <= knownAt && e.occurredAt <= asOf)));
+      // on the 15th nobody knew yet that d12 had been signed
+      expect(answer.state.deals.get('d12')?.status).toBe('open');
+      await runner.stop();
+      await world.store.close();
+    });
+
+    it('answers knownAt = now with the live state', async () => {
+      const world = await aRunnerWorld();
+      const runner = world.runner();
+      await runner.start();
+      const answer = await runner.stateAt(salesProjection, { knownAt: new Date('2030-01-01T00:00:00Z') });
+      expect(answer.from).toBe('live');
+      expect(answer.state).toBe(runner.current(salesProjection));
+      await runner.stop();
+      await world.store.close();
+    });
+
+    it('refuses a point in time that needs more replay than allowed', async () => {
+      const world = await aRunnerWorld();
+      const runner = world.runner();
+      await runner.start();
+      await expect(runner.stateAt(salesProjection, { asOf: new Date('2026-07-02T00:00:00Z') }, { maxReplay: 5 })).rejects.toBeInstanceOf(TimeTravelLimitError);
+      await runner.stop();
+      await world.store.close();
+    });
+  });
+
+  it('rebuilds on demand with progress, and hands over to the live loop with no gap', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    const runner = world.runner();
+    await runner.start();
+    const progress: number[] = [];
+    const rebuilding = runner.rebuild('sales', (p) => progress.push(p.events));
+    // an append while the rebuild runs must not be lost
+    world.setClock(new Date('2026-08-02T10:00:00Z'));
+    const [position] = await loadHistory(world.store, world.setClock, new History().lead('during', '2026-08-02T09:00:00.000Z').events);
+    const done = await rebuilding;
+    expect(done).toMatchObject({ projection: 'sales', done: true, etaSeconds: 0 });
+    expect(progress.at(-1)).toBeGreaterThan(0);
+    expect(await runner.waitFor(position ?? 0n, 5_000)).toBe(true);
+    expect(runner.current(salesProjection).deals.has('during')).toBe(true);
+    expect(runner.current(salesProjection)).toEqual(replay(salesProjection, (await world.store.readAll({ limit: 10_000 })).map(toProjectedEvent)));
+    await runner.stop();
+    await world.store.close();
+  });
+});
