@@ -1,0 +1,204 @@
+import { periodRange } from '../domain/shared/period.js';
+import type { DealRecord, SalesState } from './sales.js';
+import { teamOf } from './sales.js';
+import { ratio, round } from './stats.js';
+import type { TargetAdjustment, TargetRecord, TargetsState } from './targets.js';
+
+/** How contracts are credited to targets. The defaults are DESIGN.md §4; the others are for what-if. */
+export type AttributionRules = {
+  /** Whose target a contract counts for: the rep who owned the deal at signing, or at lead time. */
+  attribution: 'ownerAtSigning' | 'ownerAtLead';
+  /** Which clock puts a contract in a period: business time, or when it was recorded. */
+  creditOn: 'occurredAt' | 'recordedAt';
+  /** Stage probabilities for the forecast, instead of the pipeline's own. */
+  stageProbabilities?: Record<string, number>;
+  /** Target amounts to measure against, instead of the current ones. */
+  targetAmounts?: Record<string, number>;
+};
+
+export const DEFAULT_ATTRIBUTION: AttributionRules = { attribution: 'ownerAtSigning', creditOn: 'occurredAt' };
+
+/** Pace against expected-to-date: ahead at or above `aheadAt`, behind below `behindBelow`, on track between. */
+export type PaceThresholds = { aheadAt: number; behindBelow: number };
+export const DEFAULT_PACE: PaceThresholds = { aheadAt: 1.1, behindBelow: 0.9 };
+
+export type Contribution = { dealId: string; customerId: string; value: number; creditedAt: number; position: string };
+
+export type TargetProgress = {
+  targetId: string;
+  period: string;
+  metric: TargetRecord['metric'];
+  scope: TargetRecord['scope'];
+  currency: string | null;
+  status: TargetRecord['status'];
+  parentTargetId: string | null;
+  amount: number;
+  actual: number;
+  attainment: number | null;
+  expectedToDate: number;
+  forecast: number;
+  gap: number;
+  pace: 'ahead' | 'onTrack' | 'behind';
+  contributions: Contribution[];
+  adjustments: (Omit<TargetAdjustment, 'position'> & { position: string })[];
+  children: { count: number; sum: number; allocation: 'over' | 'under' | 'exact' } | null;
+};
+
+type ScopeKey = string;
+const key = (kind: string, id: string | null): ScopeKey => `${kind}:${id ?? ''}`;
+
+/** The scope keys a deal is credited to, given who is credited and when. */
+function scopesOf(sales: SalesState, deal: DealRecord, rep: string, teamAt: number): ScopeKey[] {
+  return [
+    key('org', null),
+    key('rep', rep),
+    key('team', teamOf(sales.reps.get(rep), teamAt)),
+    key('region', deal.region),
+    key('productLine', deal.productLine),
+    key('channel', deal.channel),
+    key('segment', sales.customers.get(deal.customerId)?.segment ?? null),
+  ];
+}
+
+type Indexed = { deal: DealRecord; creditedAt: number; firstForCustomer: boolean };
+
+/** Won deals by scope, credited under the rules; a customer's earliest credited contract is marked as its first. */
+function wonIndex(sales: SalesState, rules: AttributionRules): Map<ScopeKey, Indexed[]> {
+  const firstByCustomer = new Map<string, Indexed>();
+  const all: Indexed[] = [];
+  for (const deal of sales.deals.values()) {
+    if (deal.status !== 'won' || deal.signedAt === null) continue;
+    const creditedAt = rules.creditOn === 'occurredAt' ? deal.signedAt : (deal.signedRecordedAt ?? deal.signedAt);
+    const item = { deal, creditedAt, firstForCustomer: false };
+    all.push(item);
+    const first = firstByCustomer.get(deal.customerId);
+    if (!first || creditedAt < first.creditedAt) firstByCustomer.set(deal.customerId, item);
+  }
+  for (const first of firstByCustomer.values()) first.firstForCustomer = true;
+  const index = new Map<ScopeKey, Indexed[]>();
+  for (const item of all) {
+    const { deal } = item;
+    const atLead = rules.attribution === 'ownerAtLead';
+    const rep = atLead ? deal.ownerAtLead : (deal.ownerAtSigning ?? deal.owner);
+    for (const scope of scopesOf(sales, deal, rep, atLead ? deal.leadAt : item.creditedAt)) {
+      const list = index.get(scope) ?? [];
+      list.push(item);
+      index.set(scope, list);
+    }
+  }
+  return index;
+}
+
+/** Open deals by scope, credited to their current owner and that owner's team now. */
+function openIndex(sales: SalesState, now: number): Map<ScopeKey, DealRecord[]> {
+  const index = new Map<ScopeKey, DealRecord[]>();
+  for (const deal of sales.deals.values()) {
+    if (deal.status !== 'open') continue;
+    for (const scope of scopesOf(sales, deal, deal.owner, now)) {
+      const list = index.get(scope) ?? [];
+      list.push(deal);
+      index.set(scope, list);
+    }
+  }
+  return index;
+}
+
+function valueOf(target: TargetRecord, deal: DealRecord, firstForCustomer: boolean): number | null {
+  if (target.metric === 'revenue') return deal.currency === target.currency ? (deal.contractMinor ?? 0) : null;
+  if (target.metric === 'wonDeals') return 1;
+  return firstForCustomer ? 1 : null;
+}
+
+export type ProgressContext = {
+  sales: SalesState;
+  targets: TargetsState;
+  /** The moment progress is measured at: the point in time asked about, or now. */
+  now: number;
+  rules?: AttributionRules;
+  pace?: PaceThresholds;
+};
+
+/** Progress of every target (or of those named), measured as DESIGN.md §4 defines it. */
+export function targetProgress(context: ProgressContext, targetIds?: readonly string[]): TargetProgress[] {
+  const { sales, targets, now } = context;
+  const rules = context.rules ?? DEFAULT_ATTRIBUTION;
+  const pace = context.pace ?? DEFAULT_PACE;
+  const won = wonIndex(sales, rules);
+  const open = openIndex(sales, now);
+  const customersWithContract = new Set([...sales.deals.values()].filter((d) => d.status === 'won').map((d) => d.customerId));
+  const amountOf = (t: TargetRecord) => rules.targetAmounts?.[t.targetId] ?? t.amount;
+  const probabilityOf = (deal: DealRecord): number => {
+    if (rules.stageProbabilities?.[deal.stageId] !== undefined) return rules.stageProbabilities[deal.stageId] as number;
+    const pipeline = sales.pipelines.get(deal.pipelineId);
+    return pipeline?.status === 'defined' ? (pipeline.stages.find((s) => s.stageId === deal.stageId)?.probability ?? 0) : 0;
+  };
+  const selected = [...targets.targets.values()].filter((t) => !targetIds || targetIds.includes(t.targetId));
+
+  return selected.map((target) => {
+    const { start, end } = periodRange(target.period);
+    const from = start.getTime();
+    const to = end.getTime();
+    const scope = key(target.scope.kind, target.scope.id);
+    const contributions: Contribution[] = [];
+    for (const { deal, creditedAt, firstForCustomer } of won.get(scope) ?? []) {
+      if (creditedAt < from || creditedAt >= to) continue;
+      const value = valueOf(target, deal, firstForCustomer);
+      if (value !== null) contributions.push({ dealId: deal.dealId, customerId: deal.customerId, value, creditedAt, position: String(deal.signedPosition) });
+    }
+    contributions.sort((a, b) => a.creditedAt - b.creditedAt || a.dealId.localeCompare(b.dealId));
+    const actual = contributions.reduce((sum, c) => sum + c.value, 0);
+
+    // forecast: actual + the weighted open pipeline expected to close within the period
+    let weighted = 0;
+    const newCustomerChance = new Map<string, number>();
+    for (const deal of open.get(scope) ?? []) {
+      const closes = Date.parse(`${deal.expectedCloseDate}T00:00:00.000Z`);
+      if (closes < from || closes >= to) continue;
+      const p = probabilityOf(deal);
+      if (target.metric === 'revenue' && deal.currency === target.currency) weighted += deal.estimatedMinor * p;
+      if (target.metric === 'wonDeals') weighted += p;
+      if (target.metric === 'newCustomers' && !customersWithContract.has(deal.customerId)) {
+        newCustomerChance.set(deal.customerId, Math.max(newCustomerChance.get(deal.customerId) ?? 0, p));
+      }
+    }
+    for (const p of newCustomerChance.values()) weighted += p;
+
+    const amount = amountOf(target);
+    const elapsed = Math.min(Math.max((now - from) / (to - from), 0), 1);
+    const expectedToDate = amount * elapsed;
+    const againstPace = ratio(actual, expectedToDate);
+    const children = [...targets.targets.values()].filter((t) => t.parentTargetId === target.targetId && t.status === 'active');
+    const childrenSum = children.reduce((sum, t) => sum + amountOf(t), 0);
+    return {
+      targetId: target.targetId,
+      period: target.period,
+      metric: target.metric,
+      scope: target.scope,
+      currency: target.currency,
+      status: target.status,
+      parentTargetId: target.parentTargetId,
+      amount,
+      actual,
+      attainment: round(ratio(actual, amount)),
+      expectedToDate: Math.round(expectedToDate * 100) / 100,
+      forecast: Math.round((actual + weighted) * 100) / 100,
+      gap: amount - actual,
+      pace: againstPace === null ? 'onTrack' : againstPace >= pace.aheadAt ? 'ahead' : againstPace < pace.behindBelow ? 'behind' : 'onTrack',
+      contributions,
+      adjustments: target.adjustments.map((a) => ({ ...a, position: String(a.position) })),
+      children:
+        children.length === 0
+          ? null
+          : { count: children.length, sum: childrenSum, allocation: childrenSum > amount ? 'over' : childrenSum < amount ? 'under' : 'exact' },
+    };
+  });
+}
+
+export type Reevaluation = { targetId: string; actual: TargetProgress; alternative: TargetProgress };
+
+/** What-if: the same history measured under other rules, side by side with the actual rules. Nothing is written. */
+export function reevaluateTargets(context: ProgressContext, alternative: Partial<AttributionRules>, targetIds?: readonly string[]): Reevaluation[] {
+  const actual = targetProgress(context, targetIds);
+  const other = targetProgress({ ...context, rules: { ...DEFAULT_ATTRIBUTION, ...context.rules, ...alternative } }, targetIds);
+  return actual.map((progress, i) => ({ targetId: progress.targetId, actual: progress, alternative: other[i] as TargetProgress }));
+}

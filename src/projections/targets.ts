@@ -1,0 +1,54 @@
+import type { Position } from '../eventstore/port.js';
+import type { Period } from '../domain/shared/period.js';
+import type { TargetScope } from '../domain/target/events.js';
+import { idOf } from './events.js';
+import type { Projection } from './projection.js';
+
+export type TargetAdjustment = { at: number; amount: number; previousAmount: number; reason: string; position: Position };
+
+export type TargetRecord = {
+  targetId: string;
+  period: Period;
+  metric: 'revenue' | 'wonDeals' | 'newCustomers';
+  scope: TargetScope;
+  amount: number;
+  currency: string | null;
+  parentTargetId: string | null;
+  status: 'active' | 'withdrawn';
+  setAt: number;
+  setPosition: Position;
+  adjustments: TargetAdjustment[];
+  withdrawnAt: number | null;
+};
+
+export type TargetsState = { targets: Map<string, TargetRecord> };
+
+/** Targets as set, with the history of their adjustments and withdrawal. Progress is a query over it and the sales state. */
+export const targetsProjection: Projection<TargetsState> = {
+  name: 'targets',
+  version: 1,
+  eventTypes: ['TargetSet', 'TargetAdjusted', 'TargetWithdrawn'],
+  init: () => ({ targets: new Map() }),
+  apply(state, event) {
+    if (event.type === 'TargetSet') {
+      state.targets.set(event.data.targetId, {
+        ...event.data,
+        status: 'active',
+        setAt: event.occurredAt,
+        setPosition: event.position,
+        adjustments: [],
+        withdrawnAt: null,
+      });
+      return;
+    }
+    const target = state.targets.get(idOf(event.streamId));
+    if (!target) return;
+    if (event.type === 'TargetAdjusted') {
+      target.adjustments.push({ at: event.occurredAt, ...event.data, position: event.position });
+      target.amount = event.data.amount;
+    } else if (event.type === 'TargetWithdrawn') {
+      target.status = 'withdrawn';
+      target.withdrawnAt = event.occurredAt;
+    }
+  },
+};
