@@ -1,0 +1,71 @@
+import { dealDecider } from '../domain/deal/decider.js';
+import type { DealState } from '../domain/deal/decider.js';
+import type { DealEvent } from '../domain/deal/events.js';
+import type { EventStore } from '../eventstore/port.js';
+import { toProjectedEvent } from './events.js';
+import type { ProjectedEvent } from './events.js';
+import type { PointInTime } from './runner.js';
+import { LATE_ENTRY_MS } from './sales.js';
+
+export type TimelineEntry = {
+  position: string;
+  streamVersion: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: string;
+  correlationId: string;
+  causationId: string;
+  data: unknown;
+  /** Recorded more than a day after it occurred. */
+  late: boolean;
+  /** A correction of an earlier fact (the old value stays in the trail). */
+  correction: boolean;
+  /** The deal as it stood after this event. */
+  after: { status: string; stageId: string | null; ownerRepId: string | null; amount: { amountMinor: number; currency: string } | null; forecastCategory: string | null };
+};
+
+const CORRECTIONS = new Set(['ContractAmountCorrected']);
+
+function summary(state: DealState): TimelineEntry['after'] {
+  if (state.status === 'none') return { status: 'none', stageId: null, ownerRepId: null, amount: null, forecastCategory: null };
+  return {
+    status: state.status,
+    stageId: state.stageId,
+    ownerRepId: state.ownerRepId,
+    amount: state.contractAmount ?? state.estimatedAmount,
+    forecastCategory: state.forecastCategory,
+  };
+}
+
+/** Every event of one deal in order, with both clocks, who and why, and the deal's state after it. */
+export function dealTimeline(events: readonly ProjectedEvent[], lateAfterMs = LATE_ENTRY_MS): TimelineEntry[] {
+  let state = dealDecider.initialState;
+  return events.map((event) => {
+    state = dealDecider.evolve(state, event as DealEvent);
+    return {
+      position: String(event.position),
+      streamVersion: event.streamVersion,
+      type: event.type,
+      occurredAt: new Date(event.occurredAt).toISOString(),
+      recordedAt: new Date(event.recordedAt).toISOString(),
+      actor: event.actor,
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+      data: event.data,
+      late: event.recordedAt - event.occurredAt > lateAfterMs,
+      correction: CORRECTIONS.has(event.type),
+      after: summary(state),
+    };
+  });
+}
+
+/** The timeline read from the deal's own stream, as it was at a point in time. */
+export async function readDealTimeline(store: EventStore, dealId: string, at: PointInTime = {}): Promise<TimelineEntry[]> {
+  const asOf = at.asOf?.getTime();
+  const knownAt = at.knownAt?.getTime();
+  const events = (await store.readStream(`deal-${dealId}`))
+    .map(toProjectedEvent)
+    .filter((e) => (knownAt === undefined || e.recordedAt <= knownAt) && (asOf === undefined || e.occurredAt <= asOf));
+  return dealTimeline(events);
+}

@@ -1,0 +1,137 @@
+import type { ComplaintsState } from './complaints.js';
+import type { DealRecord, SalesState } from './sales.js';
+import { ownerAt, teamOf } from './sales.js';
+import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
+
+export type PerformanceRow = {
+  id: string;
+  leadsFound: number;
+  won: number;
+  lost: number;
+  revenue: Record<string, number>;
+  winRate: number | null;
+  meanCycleDays: number | null;
+  averageDealSize: Record<string, number>;
+  complaintsOnCustomers: number;
+  rank: number;
+};
+
+type Tally = { leads: number; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
+
+/**
+ * Sales performance per rep or per team over [from, to): a lead counts for whoever found it, a
+ * win for the owner at signing, a loss for the owner when it was lost; a team is credited with
+ * what its members did while in it. Complaints raised in the window count for whoever owns (or
+ * owned) a deal of that customer. Ranked by revenue in the currency with the most of it, then wins.
+ */
+export function salesPerformance(sales: SalesState, complaints: ComplaintsState, query: { by: 'rep' | 'team'; from: number; to: number }): PerformanceRow[] {
+  const tallies = new Map<string, Tally>();
+  const tally = (id: string | null): Tally | null => {
+    if (id === null) return null;
+    let t = tallies.get(id);
+    if (!t) tallies.set(id, (t = { leads: 0, won: [], lost: [], customers: new Set() }));
+    return t;
+  };
+  const creditFor = (deal: DealRecord, rep: string, at: number): string | null => (query.by === 'rep' ? rep : teamOf(sales.reps.get(rep), at));
+  const inWindow = (t: number) => t >= query.from && t < query.to;
+  for (const deal of sales.deals.values()) {
+    if (inWindow(deal.leadAt)) {
+      const t = tally(creditFor(deal, deal.ownerAtLead, deal.leadAt));
+      if (t) t.leads += 1;
+    }
+    if (deal.closedAt !== null && inWindow(deal.closedAt)) {
+      const rep = deal.status === 'won' ? (deal.ownerAtSigning ?? deal.owner) : ownerAt(deal, deal.closedAt);
+      const t = tally(creditFor(deal, rep, deal.closedAt));
+      if (t) (deal.status === 'won' ? t.won : t.lost).push(deal);
+    }
+    for (const rep of new Set([deal.ownerAtLead, ...deal.ownerChanges.map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
+  }
+  const complaintsByCustomer = new Map<string, number>();
+  for (const c of complaints.complaints.values()) if (inWindow(c.raisedAt)) complaintsByCustomer.set(c.customerId, (complaintsByCustomer.get(c.customerId) ?? 0) + 1);
+
+  const rows = [...tallies].map(([id, t]) => {
+    const revenue: Record<string, number> = {};
+    for (const d of t.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
+    const averageDealSize = Object.fromEntries(Object.entries(revenue).map(([c, sum]) => [c, Math.round(sum / t.won.filter((d) => d.currency === c).length)]));
+    const cycles = [...t.won, ...t.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS);
+    let complaintCount = 0;
+    for (const customer of t.customers) complaintCount += complaintsByCustomer.get(customer) ?? 0;
+    return {
+      id,
+      leadsFound: t.leads,
+      won: t.won.length,
+      lost: t.lost.length,
+      revenue,
+      winRate: round(ratio(t.won.length, t.won.length + t.lost.length)),
+      meanCycleDays: round(mean(cycles)),
+      averageDealSize,
+      complaintsOnCustomers: complaintCount,
+      rank: 0,
+    };
+  });
+  const totals: Record<string, number> = {};
+  for (const row of rows) for (const [c, v] of Object.entries(row.revenue)) addTo(totals, c, v);
+  const main = Object.entries(totals).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  rows.sort((a, b) => (b.revenue[main] ?? 0) - (a.revenue[main] ?? 0) || b.won - a.won || a.id.localeCompare(b.id));
+  rows.forEach((row, i) => (row.rank = i + 1));
+  return rows;
+}
+
+export type ChannelRow = { channel: string; leads: number; won: number; lost: number; winRate: number | null; revenue: Record<string, number>; meanCycleDays: number | null; customersAcquired: number };
+
+/** Per channel over [from, to): leads found, outcomes, revenue, cycle, and customers whose first contract came through it. */
+export function channelPerformance(sales: SalesState, query: { from: number; to: number }): ChannelRow[] {
+  const inWindow = (t: number) => t >= query.from && t < query.to;
+  const firstContract = new Map<string, DealRecord>();
+  for (const deal of sales.deals.values()) {
+    if (deal.status !== 'won' || deal.signedAt === null) continue;
+    const first = firstContract.get(deal.customerId);
+    if (!first || deal.signedAt < (first.signedAt as number)) firstContract.set(deal.customerId, deal);
+  }
+  const rows = new Map<string, { leads: number; won: DealRecord[]; lost: DealRecord[]; acquired: number }>();
+  const row = (channel: string) => {
+    let r = rows.get(channel);
+    if (!r) rows.set(channel, (r = { leads: 0, won: [], lost: [], acquired: 0 }));
+    return r;
+  };
+  for (const deal of sales.deals.values()) {
+    if (inWindow(deal.leadAt)) row(deal.channel).leads += 1;
+    if (deal.closedAt !== null && inWindow(deal.closedAt)) (deal.status === 'won' ? row(deal.channel).won : row(deal.channel).lost).push(deal);
+  }
+  for (const deal of firstContract.values()) if (inWindow(deal.signedAt as number)) row(deal.channel).acquired += 1;
+  return [...rows]
+    .map(([channel, r]) => {
+      const revenue: Record<string, number> = {};
+      for (const d of r.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
+      return {
+        channel,
+        leads: r.leads,
+        won: r.won.length,
+        lost: r.lost.length,
+        winRate: round(ratio(r.won.length, r.won.length + r.lost.length)),
+        revenue,
+        meanCycleDays: round(mean([...r.won, ...r.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS))),
+        customersAcquired: r.acquired,
+      };
+    })
+    .sort((a, b) => a.channel.localeCompare(b.channel));
+}
+
+/** Days without a stage move, activity, quote or offer after which an open deal in a stage is stalled. */
+export const DEFAULT_ROTTING_DAYS: Record<string, number> = { lead: 14, qualified: 21, proposal: 21, negotiation: 14 };
+export const DEFAULT_ROTTING_FALLBACK_DAYS = 30;
+
+export type StalledDeal = { dealId: string; title: string; owner: string; stageId: string; daysStalled: number; thresholdDays: number; lastTouchAt: number };
+
+export function stalledDeals(sales: SalesState, now: number, rottingDays: Record<string, number> = DEFAULT_ROTTING_DAYS): StalledDeal[] {
+  const stalled: StalledDeal[] = [];
+  for (const deal of sales.deals.values()) {
+    if (deal.status !== 'open') continue;
+    const threshold = rottingDays[deal.stageId] ?? DEFAULT_ROTTING_FALLBACK_DAYS;
+    const days = (now - deal.lastTouchAt) / DAY_MS;
+    if (days > threshold) {
+      stalled.push({ dealId: deal.dealId, title: deal.title, owner: deal.owner, stageId: deal.stageId, daysStalled: Math.floor(days), thresholdDays: threshold, lastTouchAt: deal.lastTouchAt });
+    }
+  }
+  return stalled.sort((a, b) => b.daysStalled - a.daysStalled || a.dealId.localeCompare(b.dealId));
+}
