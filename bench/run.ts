@@ -1,6 +1,7 @@
 /** Entry point of `npm run bench -- <name> [options]`: each benchmark prints a table. */
 const BENCHES: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   eventStore: () => import('./eventStore.js'),
+  projections: () => import('./projections.js'),
 };
 
 const name = process.argv[2];

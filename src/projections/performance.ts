@@ -44,7 +44,7 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
       const t = tally(creditFor(deal, rep, deal.closedAt));
       if (t) (deal.status === 'won' ? t.won : t.lost).push(deal);
     }
-    for (const rep of new Set([deal.ownerAtLead, ...deal.ownerChanges.map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
+    for (const rep of new Set([deal.ownerAtLead, ...(deal.ownerChanges ?? []).map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
   }
   const complaintsByCustomer = new Map<string, number>();
   for (const c of complaints.complaints.values()) if (inWindow(c.raisedAt)) complaintsByCustomer.set(c.customerId, (complaintsByCustomer.get(c.customerId) ?? 0) + 1);

@@ -83,6 +83,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private following: Promise<void> | null = null;
   private failure: unknown = null;
+  private caughtUp = false;
   private readonly waiters = new Set<{ position: Position; done: (reached: boolean) => void }>();
 
   constructor(options: RunnerOptions) {
@@ -126,6 +127,7 @@ export class ProjectionRunner {
     this.subscription = this.store.subscribe({ after: from });
     this.following = this.follow(this.subscription);
     if (head !== null && !(await this.waitFor(head, Number.POSITIVE_INFINITY))) throw this.failure;
+    this.caughtUp = true;
   }
 
   private async follow(subscription: Subscription): Promise<void> {
@@ -219,7 +221,8 @@ export class ProjectionRunner {
     const entry = this.entry(projection);
     const asOf = at.asOf?.getTime();
     const knownAt = at.knownAt?.getTime();
-    if (!entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
+    // Live answers only once the runner has caught up: before that, the live state is partial.
+    if (this.caughtUp && !entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
     const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });

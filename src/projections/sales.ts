@@ -5,7 +5,15 @@ import { idOf } from './events.js';
 import type { ProjectedEvent } from './events.js';
 import type { Projection } from './projection.js';
 
-export type StageEntry = { stageId: string; at: number; position: Position };
+/**
+ * A position as kept in projection state: a plain number when it fits (every sqlite position
+ * does), a bigint otherwise. A heap bigint per stored position would cost a deal ~150 bytes.
+ */
+export type CompactPosition = number | bigint;
+export const compactPosition = (position: Position): CompactPosition =>
+  position <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(position) : position;
+
+export type StageEntry = { stageId: string; at: number; position: CompactPosition };
 export type OwnerChange = { repId: string; at: number };
 
 /** What the engine knows of one deal: compact, for one record per deal across every view. */
@@ -16,7 +24,8 @@ export type DealRecord = {
   title: string;
   ownerAtLead: string;
   owner: string;
-  ownerChanges: OwnerChange[];
+  /** Reassignments, oldest first; null until the first (most deals never change hands). */
+  ownerChanges: OwnerChange[] | null;
   region: string;
   productLine: string;
   product: string;
@@ -26,18 +35,17 @@ export type DealRecord = {
   expectedCloseDate: string;
   forecastCategory: string;
   leadAt: number;
-  leadRecordedAt: number;
-  leadPosition: Position;
+  leadPosition: CompactPosition;
   /** Every stage entered, the starting stage first, in order. */
   entries: StageEntry[];
   status: 'open' | 'won' | 'lost';
   stageId: string;
   closedAt: number | null;
-  closedPosition: Position | null;
+  closedPosition: CompactPosition | null;
   contractMinor: number | null;
   signedAt: number | null;
   signedRecordedAt: number | null;
-  signedPosition: Position | null;
+  signedPosition: CompactPosition | null;
   ownerAtSigning: string | null;
   corrected: boolean;
   lostReason: string | null;
@@ -86,7 +94,7 @@ export function teamOf(rep: RepFacts | undefined, at: number): string | null {
 /** Who owned the deal at `at`. */
 export function ownerAt(deal: DealRecord, at: number): string {
   let owner = deal.ownerAtLead;
-  for (const change of deal.ownerChanges) if (change.at <= at) owner = change.repId;
+  for (const change of deal.ownerChanges ?? []) if (change.at <= at) owner = change.repId;
   return owner;
 }
 
@@ -102,19 +110,18 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       title: d.title,
       ownerAtLead: intern(state, d.ownerRepId),
       owner: intern(state, d.ownerRepId),
-      ownerChanges: [],
+      ownerChanges: null,
       region: intern(state, d.region),
       productLine: intern(state, d.productLine),
       product: intern(state, d.product),
       channel: intern(state, d.channel),
       currency: intern(state, d.estimatedAmount.currency),
       estimatedMinor: d.estimatedAmount.amountMinor,
-      expectedCloseDate: d.expectedCloseDate,
+      expectedCloseDate: intern(state, d.expectedCloseDate),
       forecastCategory: 'pipeline',
       leadAt: event.occurredAt,
-      leadRecordedAt: event.recordedAt,
-      leadPosition: event.position,
-      entries: [{ stageId, at: event.occurredAt, position: event.position }],
+      leadPosition: compactPosition(event.position),
+      entries: [{ stageId, at: event.occurredAt, position: compactPosition(event.position) }],
       status: 'open',
       stageId,
       closedAt: null,
@@ -142,7 +149,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   switch (event.type) {
     case 'DealMovedToStage': {
       const stageId = intern(state, event.data.toStageId);
-      deal.entries.push({ stageId, at: event.occurredAt, position: event.position });
+      deal.entries.push({ stageId, at: event.occurredAt, position: compactPosition(event.position) });
       deal.stageId = stageId;
       deal.lastTouchAt = event.occurredAt;
       return;
@@ -162,23 +169,23 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       deal.estimatedMinor = event.data.amount.amountMinor;
       return;
     case 'ExpectedCloseDateChanged':
-      deal.expectedCloseDate = event.data.expectedCloseDate;
+      deal.expectedCloseDate = intern(state, event.data.expectedCloseDate);
       return;
     case 'ForecastCategorySet':
       deal.forecastCategory = intern(state, event.data.category);
       return;
     case 'DealReassigned':
       deal.owner = intern(state, event.data.toRepId);
-      deal.ownerChanges.push({ repId: deal.owner, at: event.occurredAt });
+      (deal.ownerChanges ??= []).push({ repId: deal.owner, at: event.occurredAt });
       return;
     case 'ContractSigned':
       deal.status = 'won';
       deal.closedAt = event.occurredAt;
-      deal.closedPosition = event.position;
+      deal.closedPosition = compactPosition(event.position);
       deal.contractMinor = event.data.amount.amountMinor;
       deal.signedAt = event.occurredAt;
       deal.signedRecordedAt = event.recordedAt;
-      deal.signedPosition = event.position;
+      deal.signedPosition = deal.closedPosition;
       deal.ownerAtSigning = deal.owner;
       return;
     case 'ContractAmountCorrected':
@@ -188,10 +195,10 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
     case 'DealLost':
       deal.status = 'lost';
       deal.closedAt = event.occurredAt;
-      deal.closedPosition = event.position;
+      deal.closedPosition = compactPosition(event.position);
       deal.lostReason = intern(state, event.data.reason);
       deal.lostStageId = intern(state, event.data.stageId);
-      deal.competitor = event.data.competitor;
+      deal.competitor = event.data.competitor === null ? null : intern(state, event.data.competitor);
       return;
     case 'DealReopened': {
       const stageId = intern(state, event.data.stageId);
@@ -211,7 +218,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
         reopened: deal.reopened + 1,
         lastTouchAt: event.occurredAt,
       });
-      if (stageId !== deal.entries[deal.entries.length - 1]?.stageId) deal.entries.push({ stageId, at: event.occurredAt, position: event.position });
+      if (stageId !== deal.entries[deal.entries.length - 1]?.stageId) deal.entries.push({ stageId, at: event.occurredAt, position: compactPosition(event.position) });
       return;
     }
     default:
@@ -242,7 +249,7 @@ const DEAL_EVENTS = [
  */
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
-  version: 1,
+  version: 3,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',
