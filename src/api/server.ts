@@ -7,12 +7,14 @@ import { sendProblem } from './problem.js';
 export type ServerDeps = {
   store: EventStore;
   logger?: FastifyServerOptions['logger'];
+  /** Whether the live projections have caught up with the log (ready only then). */
+  projectionsCaughtUp?: () => boolean;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
-export function buildServer({ store, logger = false }: ServerDeps): FastifyInstance {
+export function buildServer({ store, logger = false, projectionsCaughtUp = () => true }: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger,
     requestIdHeader: false,
@@ -33,6 +35,14 @@ export function buildServer({ store, logger = false }: ServerDeps): FastifyInsta
   app.get('/ready', async (request, reply) => {
     try {
       await store.ping();
+      if (!projectionsCaughtUp()) {
+        return sendProblem(reply.header('retry-after', '2'), {
+          title: 'Projections catching up',
+          status: 503,
+          code: 'PROJECTIONS_CATCHING_UP',
+          detail: 'the read models are replaying the event log; reads would not yet include every event',
+        });
+      }
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'store not reachable');

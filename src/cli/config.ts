@@ -40,6 +40,12 @@ export const configSchema = z
       .transform((list) => list.split(',').map((reason) => reason.trim()))
       .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,99}$/, 'must be a comma-separated list of names such as price,timing')).min(1))
       .default([...DEFAULT_LOSS_REASONS]),
+    SNAPSHOT_EVERY: z.coerce
+      .number({ error: 'must be a whole number of events from 1000 to 100000000' })
+      .int('must be a whole number of events from 1000 to 100000000')
+      .min(1000, 'must be a whole number of events from 1000 to 100000000')
+      .max(100_000_000, 'must be a whole number of events from 1000 to 100000000')
+      .default(100_000),
     COMMAND_CONFLICT_RETRIES: z.coerce
       .number({ error: 'must be a whole number from 0 to 100' })
       .int('must be a whole number from 0 to 100')

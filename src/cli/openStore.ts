@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { openEventStoreDb } from '../eventstore/eventstoredb.js';
 import { createMemoryStore } from '../eventstore/memory.js';
+import { createMemorySnapshotStore } from '../eventstore/memorySnapshots.js';
+import type { SnapshotStore } from '../eventstore/snapshots.js';
+import { openSqliteSnapshotStore } from '../eventstore/sqlite/snapshots.js';
 import type { EventStore } from '../eventstore/port.js';
 import { openSqliteStore } from '../eventstore/sqlite/store.js';
 import type { Config } from './config.js';
@@ -17,6 +20,18 @@ export function openStore(config: Config): EventStore {
       return openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
     case 'memory':
       return createMemoryStore();
+  }
+}
+
+/** Projection snapshots: in the event file with sqlite, in a file of their own beside EventStoreDB. */
+export function openSnapshotStore(config: Config): SnapshotStore {
+  switch (config.STORE) {
+    case 'sqlite':
+      return openSqliteSnapshotStore(join(config.DATA_DIR, SQLITE_FILE_NAME));
+    case 'eventstoredb':
+      return openSqliteSnapshotStore(join(config.DATA_DIR, 'projections.db'));
+    case 'memory':
+      return createMemorySnapshotStore();
   }
 }
 

@@ -4,7 +4,9 @@ import { createCommandService, ensureStandardPipeline } from '../application/com
 import { loggerOptions } from '../api/logger.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
-import { describeStore, openStore } from './openStore.js';
+import { liveProjections } from '../projections/catalogue.js';
+import { ProjectionRunner } from '../projections/runner.js';
+import { describeStore, openSnapshotStore, openStore } from './openStore.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -30,17 +32,35 @@ export async function serve(config: Config): Promise<void> {
     lossReasons: config.LOSS_REASONS,
   });
   await ensureStandardPipeline(commands);
-  const app = buildServer({ store, logger: loggerOptions(config.LOG_LEVEL) });
-  app.addHook('onClose', async () => {
+  const snapshots = openSnapshotStore(config);
+  let app: ReturnType<typeof buildServer> | null = null;
+  const runner = new ProjectionRunner({
+    store,
+    snapshots,
+    projections: liveProjections,
+    snapshotEvery: config.SNAPSHOT_EVERY,
+    onError: (err) => app?.log.error({ err }, 'projection runner failed'),
+  });
+  app = buildServer({ store, logger: loggerOptions(config.LOG_LEVEL), projectionsCaughtUp: () => runner.isCaughtUp });
+  const server = app;
+  server.addHook('onClose', async () => {
+    // Projections snapshot their state before the store goes, so the next start does not replay everything.
+    await runner.stop();
+    await snapshots.close();
     await store.close();
   });
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an uncaught error');
-    else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await app.close();
+    if (err) server.log.error({ err }, 'shutting down after an uncaught error');
+    else server.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await server.close();
   });
 
-  await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ store: describeStore(config) }, 'sales pipeline engine ready');
+  await server.listen({ host: config.HOST, port: config.PORT });
+  server.log.info({ store: describeStore(config) }, 'sales pipeline engine listening; projections catching up');
+  const started = performance.now();
+  runner.start().then(
+    () => server.log.info({ seconds: Math.round((performance.now() - started) / 100) / 10, position: String(runner.livePosition) }, 'projections caught up: ready'),
+    (err: unknown) => server.log.error({ err }, 'projections could not catch up'),
+  );
 }

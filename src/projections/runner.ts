@@ -195,6 +195,11 @@ export class ProjectionRunner {
     });
   }
 
+  /** True once the live states include every event that was in the log when the runner started. */
+  get isCaughtUp(): boolean {
+    return this.caughtUp;
+  }
+
   /** The last position the live loop has processed. */
   get livePosition(): Position | null {
     return this.position;

@@ -25,6 +25,17 @@ describe('the minimal server', () => {
     await app.close();
   });
 
+  it('is not ready while the projections are still catching up', async () => {
+    let caughtUp = false;
+    const app = buildServer({ store: createMemoryStore(), projectionsCaughtUp: () => caughtUp });
+    const catchingUp = await app.inject({ method: 'GET', url: '/ready' });
+    expect(catchingUp.statusCode).toBe(503);
+    expect(catchingUp.json()).toMatchObject({ code: 'PROJECTIONS_CATCHING_UP' });
+    caughtUp = true;
+    expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+    await app.close();
+  });
+
   it('gives every response a request id, keeping a sane one the caller sent', async () => {
     const app = buildServer({ store: createMemoryStore() });
     const given = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-42' } });

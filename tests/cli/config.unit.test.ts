@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       CLOCK_SKEW_MS: 300_000,
       LOSS_REASONS: ['price', 'competitor', 'noBudget', 'noDecision', 'timing', 'productFit', 'relationship', 'other'],
       COMMAND_CONFLICT_RETRIES: 5,
+      SNAPSHOT_EVERY: 100_000,
     });
   });
 

@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { aTempDir } from '../support/tempDir.js';
 import { listeningPort, startEngine } from '../support/engineProcess.js';
 
 const dataDir = aTempDir();
+
+/** Ready comes once the projections have caught up with the log: poll for it. */
+async function readyWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
 
 describe('serve, as an operator runs it', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves health and readiness on the sqlite store and shuts down on %s', async (signal) => {
@@ -16,7 +27,8 @@ describe('serve, as an operator runs it', () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    expect(await readyWithin(port, 10_000)).toBe(true);
+    expect(engine.output()).toContain('projections caught up: ready');
     expect(existsSync(join(dir, 'events.db'))).toBe(true);
     // structured JSON logs when no TTY is attached
     expect(engine.output()).toMatch(/^\{"level":30/m);
@@ -30,7 +42,7 @@ describe('serve, as an operator runs it', () => {
     const dir = join(dataDir, 'pipeline');
     for (let start = 0; start < 2; start++) {
       const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: dir });
-      await listeningPort(engine);
+      expect(await readyWithin(await listeningPort(engine), 10_000)).toBe(true);
       engine.child.kill('SIGTERM');
       expect((await engine.exited).code).toBe(0);
     }
@@ -39,6 +51,10 @@ describe('serve, as an operator runs it', () => {
     expect(pipeline.map((e) => e.type)).toEqual(['PipelineDefined']);
     expect(pipeline[0]?.metadata.actor).toBe('system');
     await store.close();
+    // and the projections left snapshots on shutdown, so a restart does not replay everything
+    const snapshots = openSqliteSnapshotStore(join(dir, 'events.db'));
+    expect((await snapshots.list('sales')).length).toBeGreaterThan(0);
+    await snapshots.close();
   });
 
   it('stops at start-up with one line naming a bad variable, exit code 1 and no stack trace', async () => {
