@@ -1,19 +1,39 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { rebuild, seed } from './maintenance.js';
 import { serve } from './serve.js';
 
-const USAGE = `usage: sales-pipeline <command>
+const USAGE = `usage: sales-pipeline <command> [options]
 
 commands:
-  serve    start the HTTP API on the configured store (see README: configuration)
-  help     show this text`;
+  serve                          start the HTTP API on the configured store (see README: configuration)
+  seed [--events N] [--seed S]   fill an empty store with a generated sales history (default 10000 events, seed 1)
+  rebuild [projection …]         rebuild projections from the first event, replacing their snapshots (default: all)
+  help                           show this text`;
+
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`--${name} must be a whole number (got "${value}")`);
+  return Number(value);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [command = 'help'] = argv;
+  const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'serve':
       await serve(loadConfig(process.env));
       return 0;
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { events: { type: 'string' }, seed: { type: 'string' } } });
+      await seed(loadConfig(process.env), { events: wholeNumber('events', values.events, 10_000), seed: wholeNumber('seed', values.seed, 1) }, console.log);
+      return 0;
+    }
+    case 'rebuild': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      await rebuild(loadConfig(process.env), positionals, console.log);
+      return 0;
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -25,13 +45,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+const command = process.argv[2] ?? 'help';
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
     // Start-up failures are the operator's to fix: one line, no stack trace.
-    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : `cannot start: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = error instanceof ConfigError ? `configuration error: ${reason}` : command === 'serve' ? `cannot start: ${reason}` : `${command} failed: ${reason}`;
     console.error(message);
     process.exit(1);
   },

@@ -11,15 +11,15 @@ import type { Config } from './config.js';
 export const SQLITE_FILE_NAME = 'events.db';
 
 /** The composition root's one choice of adapter; nothing else knows which store is plugged in. */
-export function openStore(config: Config): EventStore {
+export function openStore(config: Config, options: { now?: () => Date } = {}): EventStore {
   switch (config.STORE) {
     case 'sqlite':
-      return openSqliteStore({ file: join(config.DATA_DIR, SQLITE_FILE_NAME), pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS });
+      return openSqliteStore({ file: join(config.DATA_DIR, SQLITE_FILE_NAME), pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS, now: options.now });
     case 'eventstoredb':
       if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb');
-      return openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
+      return openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING, now: options.now });
     case 'memory':
-      return createMemoryStore();
+      return createMemoryStore({ now: options.now });
   }
 }
 
