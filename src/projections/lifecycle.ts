@@ -39,6 +39,8 @@ export type CustomerLifecycle = {
   lastContactAt: number | null;
   openComplaints: number;
   lastSatisfaction: number | null;
+  /** With explain: positions of the contracts that decide the stage. */
+  provenance?: { contracts: { dealId: string; position: string }[] };
 };
 
 type Facts = {
@@ -77,7 +79,14 @@ function changePoints(facts: Facts, registeredAt: number, now: number, t: Lifecy
   return [...points].filter((p) => p <= now).sort((a, b) => a - b);
 }
 
-export type LifecycleContext = { sales: SalesState; customers: CustomersState; complaints: ComplaintsState; now: number; thresholds?: LifecycleThresholds };
+export type LifecycleContext = {
+  sales: SalesState;
+  customers: CustomersState;
+  complaints: ComplaintsState;
+  now: number;
+  thresholds?: LifecycleThresholds;
+  explain?: boolean;
+};
 
 /**
  * Every customer's lifecycle stage at `now`, with the dated transitions that led there, its A/B/C
@@ -140,6 +149,7 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
       lastContactAt: contacts.length > 0 ? Math.max(...contacts) : null,
       openComplaints: own.filter((c) => isOpenAt(c, now)).length,
       lastSatisfaction: customer.satisfaction.filter((s) => s.at <= now).at(-1)?.score ?? null,
+      ...(context.explain ? { provenance: { contracts: won.map((d) => ({ dealId: d.dealId, position: String(d.signedPosition) })) } } : {}),
     };
   });
   classify(rows);
@@ -162,12 +172,23 @@ function classify(rows: CustomerLifecycle[]): void {
   }
 }
 
-export function lifecycleCounts(rows: readonly CustomerLifecycle[]): { byStage: Record<string, number>; byClass: Record<string, number> } {
+export type LifecycleCounts = {
+  byStage: Record<string, number>;
+  byClass: Record<string, number>;
+  /** With explain: the customers behind each count. */
+  provenance?: { byStage: Record<string, string[]>; byClass: Record<string, string[]> };
+};
+
+export function lifecycleCounts(rows: readonly CustomerLifecycle[], explain = false): LifecycleCounts {
   const byStage: Record<string, number> = {};
   const byClass: Record<string, number> = {};
+  const stageIds: Record<string, string[]> = {};
+  const classIds: Record<string, string[]> = {};
   for (const row of rows) {
     addTo(byStage, row.stage, 1);
     addTo(byClass, row.class, 1);
+    (stageIds[row.stage] ??= []).push(row.customerId);
+    (classIds[row.class] ??= []).push(row.customerId);
   }
-  return { byStage, byClass };
+  return explain ? { byStage, byClass, provenance: { byStage: stageIds, byClass: classIds } } : { byStage, byClass };
 }
