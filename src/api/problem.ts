@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 
 /** RFC 9457 problem details; `code` is stable and documented, `detail` is for people. */
@@ -16,3 +17,15 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .type('application/problem+json')
     .send({ type: 'about:blank', ...problem, instance: reply.request.url });
 }
+
+/** The shape of every error answer, for the OpenAPI document. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('stable error code, see docs/errors.md'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+  })
+  .catchall(z.unknown());

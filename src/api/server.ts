@@ -1,20 +1,48 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { CommandService } from '../application/commandService.js';
 import type { EventStore } from '../eventstore/port.js';
+import type { ReadModels } from '../projections/readModels.js';
+import type { ProjectionRunner } from '../projections/runner.js';
+import type { ApiKey } from './auth.js';
+import { registerAuth } from './authPlugin.js';
+import { registerCommandRoutes } from './commandRoutes.js';
+import { handleError } from './errors.js';
 import { sendProblem } from './problem.js';
+import { registerReadRoutes } from './readRoutes.js';
+
+export type ApiDeps = {
+  commands: CommandService;
+  readModels: ReadModels;
+  runner: ProjectionRunner;
+  keys: readonly ApiKey[];
+  /** Requests per minute per API key (per address before authentication). */
+  rateLimitPerMinute?: number;
+  corsOrigins?: readonly string[];
+  minPositionWaitMs?: number;
+};
 
 export type ServerDeps = {
   store: EventStore;
   logger?: FastifyServerOptions['logger'];
   /** Whether the live projections have caught up with the log (ready only then). */
   projectionsCaughtUp?: () => boolean;
+  /** The API proper; without it only /health and /ready are served. */
+  api?: ApiDeps;
+  bodyLimitBytes?: number;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
-export function buildServer({ store, logger = false, projectionsCaughtUp = () => true }: ServerDeps): FastifyInstance {
+export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     requestIdHeader: false,
@@ -24,15 +52,33 @@ export function buildServer({ store, logger = false, projectionsCaughtUp = () =>
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    bodyLimit: bodyLimitBytes,
   });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  if (api) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Sales Pipeline Engine', version: '0.1.0', description: 'Every sales action an immutable event; every view a projection, at any point in time.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    await app.register(helmet, { global: true, contentSecurityPolicy: false });
+    if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins] });
+  }
 
-  app.get('/ready', async (request, reply) => {
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
     try {
       await store.ping();
       if (!projectionsCaughtUp()) {
@@ -55,20 +101,26 @@ export function buildServer({ store, logger = false, projectionsCaughtUp = () =>
     }
   });
 
+  if (api) {
+    const requireRole = registerAuth(app, api.keys);
+    await app.register(rateLimit, {
+      max: api.rateLimitPerMinute ?? 600,
+      timeWindow: '1 minute',
+      keyGenerator: (request) => request.apiKey?.sha256 ?? request.ip,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: 'RATE_LIMITED',
+        message: `more than ${context.max} requests a minute with this key; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    registerCommandRoutes(app, api.commands, requireRole);
+    registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs: api.minPositionWaitMs ?? 5000 }, requireRole);
+  }
+
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { title: 'Not found', status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route ${request.method} ${request.url}` }),
   );
-
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, {
-      title: status >= 500 ? 'Internal error' : 'Bad request',
-      status,
-      code: status >= 500 ? 'INTERNAL_ERROR' : (error.code ?? 'BAD_REQUEST'),
-      detail: status >= 500 ? 'the server failed; the request id identifies it in the logs' : error.message,
-    });
-  });
 
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseApiKeys } from '../api/auth.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
 
 const port = z.coerce
@@ -40,6 +41,28 @@ export const configSchema = z
       .transform((list) => list.split(',').map((reason) => reason.trim()))
       .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,99}$/, 'must be a comma-separated list of names such as price,timing')).min(1))
       .default([...DEFAULT_LOSS_REASONS]),
+    API_KEYS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseApiKeys(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `must be comma-separated name:role:sha256 entries (${error instanceof Error ? error.message : String(error)})` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ error: 'must be a whole number from 1 to 1000000' })
+      .int('must be a whole number from 1 to 1000000')
+      .min(1, 'must be a whole number from 1 to 1000000')
+      .max(1_000_000, 'must be a whole number from 1 to 1000000')
+      .default(600),
+    CORS_ORIGINS: z
+      .string()
+      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://dash.example.com' })))
+      .default([]),
     SNAPSHOT_EVERY: z.coerce
       .number({ error: 'must be a whole number of events from 1000 to 100000000' })
       .int('must be a whole number of events from 1000 to 100000000')

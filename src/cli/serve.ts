@@ -1,10 +1,13 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { ulid } from 'ulid';
 import { createCommandService, ensureStandardPipeline } from '../application/commandService.js';
 import { loggerOptions } from '../api/logger.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
+import { generateAdminKey } from '../api/auth.js';
 import { liveProjections } from '../projections/catalogue.js';
+import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { describeStore, openSnapshotStore, openStore } from './openStore.js';
 
@@ -33,7 +36,7 @@ export async function serve(config: Config): Promise<void> {
   });
   await ensureStandardPipeline(commands);
   const snapshots = openSnapshotStore(config);
-  let app: ReturnType<typeof buildServer> | null = null;
+  let app: FastifyInstance | null = null;
   const runner = new ProjectionRunner({
     store,
     snapshots,
@@ -41,8 +44,27 @@ export async function serve(config: Config): Promise<void> {
     snapshotEvery: config.SNAPSHOT_EVERY,
     onError: (err) => app?.log.error({ err }, 'projection runner failed'),
   });
-  app = buildServer({ store, logger: loggerOptions(config.LOG_LEVEL), projectionsCaughtUp: () => runner.isCaughtUp });
+  // With no key configured, a first try still works: one admin key is generated and shown once.
+  const generated = config.API_KEYS === undefined ? generateAdminKey() : null;
+  const keys = config.API_KEYS ?? (generated ? [generated.key] : []);
+  app = await buildServer({
+    store,
+    logger: loggerOptions(config.LOG_LEVEL),
+    projectionsCaughtUp: () => runner.isCaughtUp,
+    api: {
+      commands,
+      readModels: new ReadModels(runner, store, () => new Date()),
+      runner,
+      keys,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: config.CORS_ORIGINS,
+    },
+  });
   const server = app;
+  if (generated) {
+    server.log.warn('no API_KEYS configured: generated an admin key for this run only (set API_KEYS to keep keys across restarts)');
+    process.stdout.write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" http://${config.HOST}:${config.PORT}/funnel?from=…&to=…\n\n`);
+  }
   server.addHook('onClose', async () => {
     // Projections snapshot their state before the store goes, so the next start does not replay everything.
     await runner.stop();

@@ -4,7 +4,7 @@ import { createMemoryStore } from '../../src/eventstore/memory.js';
 
 describe('the minimal server', () => {
   it('answers /health while the process is alive', async () => {
-    const app = buildServer({ store: createMemoryStore() });
+    const app = await buildServer({ store: createMemoryStore() });
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
@@ -13,7 +13,7 @@ describe('the minimal server', () => {
 
   it('answers /ready when the store is reachable, and 503 problem+json when it is not', async () => {
     const store = createMemoryStore();
-    const app = buildServer({ store });
+    const app = await buildServer({ store });
     expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
 
     await store.close();
@@ -27,7 +27,7 @@ describe('the minimal server', () => {
 
   it('is not ready while the projections are still catching up', async () => {
     let caughtUp = false;
-    const app = buildServer({ store: createMemoryStore(), projectionsCaughtUp: () => caughtUp });
+    const app = await buildServer({ store: createMemoryStore(), projectionsCaughtUp: () => caughtUp });
     const catchingUp = await app.inject({ method: 'GET', url: '/ready' });
     expect(catchingUp.statusCode).toBe(503);
     expect(catchingUp.json()).toMatchObject({ code: 'PROJECTIONS_CATCHING_UP' });
@@ -37,7 +37,7 @@ describe('the minimal server', () => {
   });
 
   it('gives every response a request id, keeping a sane one the caller sent', async () => {
-    const app = buildServer({ store: createMemoryStore() });
+    const app = await buildServer({ store: createMemoryStore() });
     const given = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-42' } });
     expect(given.headers['x-request-id']).toBe('trace-42');
     const made = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'bad id with spaces' } });
@@ -46,7 +46,7 @@ describe('the minimal server', () => {
   });
 
   it('answers an unknown route with a 404 problem', async () => {
-    const app = buildServer({ store: createMemoryStore() });
+    const app = await buildServer({ store: createMemoryStore() });
     const response = await app.inject({ method: 'GET', url: '/deals/nope' });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('application/problem+json');

@@ -14,6 +14,8 @@ describe('configuration from the environment', () => {
       LOSS_REASONS: ['price', 'competitor', 'noBudget', 'noDecision', 'timing', 'productFit', 'relationship', 'other'],
       COMMAND_CONFLICT_RETRIES: 5,
       SNAPSHOT_EVERY: 100_000,
+      RATE_LIMIT_PER_MINUTE: 600,
+      CORS_ORIGINS: [],
     });
   });
 
@@ -32,6 +34,7 @@ describe('configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb'],
     [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string (got "http://x")'],
+    [{ API_KEYS: 'ops:root:abc' }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 1 ("ops:…"): role'],
     [{ LOSS_REASONS: 'price,,timing' }, 'LOSS_REASONS must be a comma-separated list of names such as price,timing (got "price,,timing")'],
     [{ CLOCK_SKEW_MS: '-1' }, 'CLOCK_SKEW_MS must be a whole number of milliseconds from 0 to 86400000 (got "-1")'],
     [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],

@@ -38,6 +38,21 @@ describe('serve, as an operator runs it', () => {
     expect(engine.output()).toContain('shutting down');
   });
 
+  it('with no API_KEYS, prints one generated admin key that works, and runs nothing open', async () => {
+    const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: join(dataDir, 'keys') });
+    const port = await listeningPort(engine);
+    expect(await readyWithin(port, 10_000)).toBe(true);
+    const secret = /Admin API key for this run: (\S+)/.exec(engine.output())?.[1];
+    expect(secret).toMatch(/^spe_/);
+    expect((await fetch(`http://127.0.0.1:${port}/deals/stalled`)).status).toBe(401);
+    const authorised = await fetch(`http://127.0.0.1:${port}/deals/stalled`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(authorised.status).toBe(200);
+    // the secret is shown once on the console and never written into the JSON logs
+    expect(engine.output().split(secret ?? '').length - 1).toBe(2);
+    engine.child.kill('SIGTERM');
+    expect((await engine.exited).code).toBe(0);
+  });
+
   it('defines the standard pipeline on the first start, and only then', async () => {
     const dir = join(dataDir, 'pipeline');
     for (let start = 0; start < 2; start++) {

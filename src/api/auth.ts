@@ -1,0 +1,54 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+export const roles = ['viewer', 'rep', 'manager', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** Each role may do what the ones before it may: viewer reads; rep writes deals, customers, visits, complaints; manager also targets, reassignments, teams, pipelines, reps; admin also operations. */
+export const allows = (granted: Role, needed: Role): boolean => roles.indexOf(granted) >= roles.indexOf(needed);
+
+/** A configured key: its name (the actor in event metadata), its role, and the SHA-256 of the secret. */
+const apiKeySchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -'),
+  role: z.enum(roles),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (the SHA-256 of the key)'),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+/** Parses `name:role:sha256,name:role:sha256`; throws one line naming the entry at fault. */
+export function parseApiKeys(text: string): ApiKey[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry, i) => {
+      const [name, role, sha256] = entry.split(':');
+      const parsed = apiKeySchema.safeParse({ name, role, sha256 });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`entry ${i + 1} ("${name ?? ''}:…"): ${String(issue?.path[0])} ${issue?.message ?? 'is invalid'}`);
+      }
+      return parsed.data;
+    });
+}
+
+export const sha256Hex = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+/** A new random admin key, for a first start with none configured. */
+export function generateAdminKey(): { secret: string; key: ApiKey } {
+  const secret = `spe_${randomBytes(24).toString('base64url')}`;
+  return { secret, key: { name: 'generated-admin', role: 'admin', sha256: sha256Hex(secret) } };
+}
+
+/**
+ * Finds the key a bearer secret belongs to. Digests are compared in constant time, and every
+ * configured key is compared, so timing tells nothing about which part of a guess was right.
+ */
+export function authenticate(keys: readonly ApiKey[], secret: string): ApiKey | null {
+  const digest = Buffer.from(sha256Hex(secret), 'hex');
+  let found: ApiKey | null = null;
+  for (const key of keys) {
+    if (timingSafeEqual(digest, Buffer.from(key.sha256, 'hex'))) found = key;
+  }
+  return found;
+}

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../domain/errors.js';
+import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
+import { TimeTravelLimitError } from '../projections/runner.js';
+import type { Problem } from './problem.js';
+import { sendProblem } from './problem.js';
+
+/** The one place where error codes become HTTP statuses (STYLE.md §7). */
+export function toProblem(error: unknown, request: FastifyRequest): Problem {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({
+      field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
+      rule: v.message ?? 'is invalid',
+    }));
+    const first = issues[0];
+    return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
+  }
+  if (error instanceof DomainError) {
+    const status = error.code.endsWith('_NOT_FOUND') ? 404 : 422;
+    return { title: status === 404 ? 'Not found' : 'Refused by a business rule', status, code: error.code, detail: error.message, facts: error.facts };
+  }
+  if (error instanceof ConcurrencyError) {
+    const conditional = request.headers['if-match'] !== undefined;
+    return {
+      title: conditional ? 'Precondition failed' : 'Version conflict',
+      status: conditional ? 412 : 409,
+      code: conditional ? 'STALE_IF_MATCH' : error.code,
+      detail: error.message,
+      currentVersion: error.actualVersion,
+    };
+  }
+  if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
+    return { title: 'Invalid request', status: 400, code: error.code, detail: error.message };
+  }
+  if (error instanceof TimeTravelLimitError) return { title: 'Too much work for one request', status: 422, code: error.code, detail: error.message };
+  if (error instanceof StoreUnavailableError || error instanceof StoreClosedError) {
+    return { title: 'Store unavailable', status: 503, code: 'STORE_UNAVAILABLE', detail: error.message };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+    return { title: 'Bad request', status: fastifyError.statusCode, code: fastifyError.code ?? 'BAD_REQUEST', detail: fastifyError.message };
+  }
+  return { title: 'Internal error', status: 500, code: 'INTERNAL_ERROR', detail: 'the server failed; the request id identifies it in the logs' };
+}
+
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error, request);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (problem.status === 503) reply.header('retry-after', '5');
+  return sendProblem(reply, problem);
+}

@@ -1,0 +1,229 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { instantSchema } from '../domain/shared/schemas.js';
+import type { ReadModels } from '../projections/readModels.js';
+import type { PointInTime, ProjectionRunner } from '../projections/runner.js';
+import type { Role } from './auth.js';
+import type { RoleCheck } from './authPlugin.js';
+import { problemSchema, sendProblem } from './problem.js';
+
+const pointInTimeQuery = z.object({
+  asOf: instantSchema.optional().describe('business time: only what occurred up to then'),
+  knownAt: instantSchema.optional().describe('system time: only what had been recorded by then'),
+  minPosition: z.string().regex(/^\d+$/, 'must be a position as returned by a write').optional().describe('wait (bounded) until the projections include this position'),
+  explain: z.enum(['true', 'false']).optional().describe('include the deals, customers and event positions behind each figure'),
+});
+const windowQuery = z.object({
+  from: instantSchema.describe('start of the window (inclusive)'),
+  to: instantSchema.describe('end of the window (exclusive)'),
+});
+const answerSchema = z.object({
+  at: z.object({ asOf: z.string().nullable(), knownAt: z.string().nullable(), now: z.string() }),
+  position: z.string().nullable(),
+  replayed: z.number().int(),
+  result: z.unknown(),
+});
+const responses = { 200: answerSchema, '4xx': problemSchema, '5xx': problemSchema };
+const dimension = z.enum(['owner', 'team', 'region', 'productLine', 'channel', 'segment', 'month', 'quarter']);
+const ms = (iso: string) => Date.parse(iso);
+
+export type ReadRouteDeps = { readModels: ReadModels; runner: ProjectionRunner; minPositionWaitMs: number };
+
+/** The projections over HTTP: every read takes asOf, knownAt, minPosition and explain. */
+export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, requireRole: (role: Role) => RoleCheck): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { readModels, runner } = deps;
+  const viewer = requireRole('viewer');
+  const common = { preValidation: viewer, security: [{ bearer: [] }] };
+
+  /** Read-your-writes: waits for minPosition, then the point in time; null when the wait timed out (already answered 503). */
+  async function pointInTime(query: z.infer<typeof pointInTimeQuery>, reply: FastifyReply): Promise<PointInTime | null> {
+    if (query.minPosition !== undefined && !(await runner.waitFor(BigInt(query.minPosition), deps.minPositionWaitMs))) {
+      await sendProblem(reply.header('retry-after', '1'), {
+        title: 'Projections behind',
+        status: 503,
+        code: 'PROJECTIONS_BEHIND',
+        detail: `the projections have not reached position ${query.minPosition} within ${deps.minPositionWaitMs} ms`,
+      });
+      return null;
+    }
+    return { asOf: query.asOf ? new Date(query.asOf) : undefined, knownAt: query.knownAt ? new Date(query.knownAt) : undefined };
+  }
+
+  typed.get(
+    '/funnel',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Funnel of a pipeline over a window (cohort or flow), whole or sliced',
+        tags: ['projections'],
+        security: common.security,
+        querystring: pointInTimeQuery.extend(windowQuery.shape).extend({
+          pipelineId: z.string().default('standard'),
+          mode: z.enum(['cohort', 'flow']).default('cohort'),
+          sliceBy: dimension.optional(),
+          owner: z.string().optional(),
+          team: z.string().optional(),
+          region: z.string().optional(),
+          productLine: z.string().optional(),
+          channel: z.string().optional(),
+          segment: z.string().optional(),
+        }),
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const at = await pointInTime(q, reply);
+      if (!at) return reply;
+      const filter = Object.fromEntries(
+        (['owner', 'team', 'region', 'productLine', 'channel', 'segment'] as const).flatMap((k) => (q[k] === undefined ? [] : [[k, q[k]]])),
+      );
+      return readModels.funnel(
+        { pipelineId: q.pipelineId, mode: q.mode, from: ms(q.from), to: ms(q.to), sliceBy: q.sliceBy, filter, explain: q.explain === 'true' },
+        at,
+      );
+    },
+  );
+
+  typed.get(
+    '/targets/progress',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Progress of every target, or of those named',
+        tags: ['projections'],
+        security: common.security,
+        querystring: pointInTimeQuery.extend({ targetIds: z.string().optional().describe('comma-separated target ids') }),
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      return readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
+    },
+  );
+
+  typed.get(
+    '/targets/:id/progress',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Progress of one target, with its children as a tree',
+        tags: ['projections'],
+        security: common.security,
+        params: z.object({ id: z.string() }),
+        querystring: pointInTimeQuery,
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      const all = await readModels.targetProgress(undefined, at);
+      const target = all.result.find((t) => t.targetId === request.params.id);
+      if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
+      return { ...all, result: { ...target, childTargets: all.result.filter((t) => t.parentTargetId === target.targetId) } };
+    },
+  );
+
+  typed.post(
+    '/targets/what-if',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Re-evaluate targets under other rules, beside the actual ones; nothing is written',
+        tags: ['projections'],
+        security: common.security,
+        body: z.object({
+          targetIds: z.array(z.string()).optional(),
+          attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
+          creditOn: z.enum(['occurredAt', 'recordedAt']).optional(),
+          stageProbabilities: z.record(z.string(), z.number().min(0).max(1)).optional(),
+          targetAmounts: z.record(z.string(), z.number().int().positive()).optional(),
+          asOf: instantSchema.optional(),
+          knownAt: instantSchema.optional(),
+        }),
+        response: responses,
+      },
+    },
+    async (request) => {
+      const { targetIds, asOf, knownAt, ...rules } = request.body;
+      return readModels.reevaluateTargets(rules, targetIds, { asOf: asOf ? new Date(asOf) : undefined, knownAt: knownAt ? new Date(knownAt) : undefined });
+    },
+  );
+
+  typed.get(
+    '/customers/lifecycle',
+    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security: common.security, querystring: pointInTimeQuery, response: responses } },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      return readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
+    },
+  );
+
+  typed.get(
+    '/complaints/stats',
+    {
+      preValidation: viewer,
+      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: responses },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      const { from, to } = request.query;
+      return readModels.complaintStats(at, { from: from ? ms(from) : undefined, to: to ? ms(to) : undefined });
+    },
+  );
+
+  typed.get(
+    '/performance',
+    {
+      preValidation: viewer,
+      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: responses },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      return readModels.salesPerformance({ by: request.query.by, from: ms(request.query.from), to: ms(request.query.to) }, at);
+    },
+  );
+
+  typed.get(
+    '/channels',
+    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: responses } },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      return readModels.channels({ from: ms(request.query.from), to: ms(request.query.to) }, at);
+    },
+  );
+
+  typed.get(
+    '/deals/stalled',
+    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security: common.security, querystring: pointInTimeQuery, response: responses } },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      return readModels.stalledDeals(at);
+    },
+  );
+
+  typed.get(
+    '/deals/:id/timeline',
+    {
+      preValidation: viewer,
+      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security: common.security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: responses },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      const timeline = await readModels.dealTimeline(request.params.id, at);
+      if (timeline.result.length === 0) return sendProblem(reply, { title: 'Not found', status: 404, code: 'DEAL_NOT_FOUND', detail: `no deal ${request.params.id} at that point in time` });
+      return timeline;
+    },
+  );
+}

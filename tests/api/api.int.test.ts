@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { commandRouteTable } from '../../src/api/commandRoutes.js';
+import { anApi, as } from '../support/api.js';
+import { aTempDir } from '../support/tempDir.js';
+
+const dir = aTempDir();
+const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+const customer = { customerId: 'acme', name: 'Acme AB', segment: 'enterprise', industry: 'logistics', region: 'north', acquisitionChannel: 'referral' };
+const lead = { dealId: 'd1', customerId: 'acme', title: 'Fleet renewal', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(100_000_00), expectedCloseDate: '2026-12-15' };
+
+async function anOrg(api: Awaited<ReturnType<typeof anApi>>) {
+  const post = (url: string, payload: object, role: 'rep' | 'manager' = 'manager') => api.app.inject({ method: 'POST', url, headers: as(role), payload });
+  expect((await post('/reps', { repId: 'mia', name: 'Mia', role: 'manager' })).statusCode).toBe(201);
+  expect((await post('/reps', { repId: 'ann', name: 'Ann', role: 'rep' })).statusCode).toBe(201);
+  expect((await post('/teams', { teamId: 'north', name: 'North', region: 'north', managerRepId: 'mia' })).statusCode).toBe(201);
+  expect((await post('/reps/ann/team', { teamId: 'north' })).statusCode).toBe(200);
+  expect((await post('/customers', customer, 'rep')).statusCode).toBe(201);
+  return post;
+}
+
+describe('the HTTP API', () => {
+  it('walks a deal from lead to signed contract with a complaint and a target, and reads it all back', async () => {
+    const api = await anApi(dir);
+    const post = await anOrg(api);
+    const found = await post('/deals', lead, 'rep');
+    expect(found.statusCode).toBe(201);
+    expect(found.json()).toMatchObject({ id: 'd1', streamVersion: 0, replayed: false, events: [{ type: 'LeadFound' }] });
+    expect(found.headers.etag).toBe('"0"');
+    for (const stage of ['qualified', 'proposal', 'negotiation']) expect((await post('/deals/d1/stage', { stageId: stage }, 'rep')).statusCode).toBe(200);
+    expect((await post('/deals/d1/offers', { by: 'customer', amount: eur(90_000_00), discountPercent: 10 }, 'rep')).statusCode).toBe(200);
+    const year = new Date().getUTCFullYear();
+    expect((await post('/targets', { targetId: 't1', period: String(year), metric: 'revenue', scope: { kind: 'team', id: 'north' }, amount: 500_000_00, currency: 'EUR' })).statusCode).toBe(201);
+    const signed = await post('/deals/d1/contract', { amount: eur(95_000_00), contractRef: 'K-1' }, 'rep');
+    expect(signed.statusCode).toBe(200);
+    expect((await post('/complaints', { complaintId: 'k1', customerId: 'acme', dealId: 'd1', category: 'delivery', severity: 'high', description: 'two vans late' }, 'rep')).statusCode).toBe(201);
+    const last = await post('/complaints/k1/acknowledgement', {}, 'rep');
+    const minPosition = last.json().position as string;
+
+    const get = (url: string) => api.app.inject({ method: 'GET', url, headers: as('viewer') });
+    const from = `${year}-01-01T00:00:00Z`;
+    const to = `${year + 1}-01-01T00:00:00Z`;
+    const funnel = await get(`/funnel?from=${from}&to=${to}&minPosition=${minPosition}`);
+    expect(funnel.statusCode).toBe(200);
+    expect(funnel.json().result[0]).toMatchObject({ deals: 1, won: 1, winRate: 1 });
+    expect(funnel.json().result[0].stages.map((s: { reached: number }) => s.reached)).toEqual([1, 1, 1, 1]);
+
+    const progress = await get(`/targets/t1/progress?minPosition=${minPosition}`);
+    expect(progress.json().result).toMatchObject({ actual: 95_000_00, attainment: 0.19, contributions: [{ dealId: 'd1' }] });
+
+    const timeline = await get('/deals/d1/timeline');
+    expect(timeline.json().result.map((e: { type: string }) => e.type)).toEqual([
+      'LeadFound', 'DealMovedToStage', 'DealMovedToStage', 'DealMovedToStage', 'OfferMade', 'ContractSigned',
+    ]);
+    expect(timeline.json().result.at(-1)).toMatchObject({ actor: 'rep', after: { status: 'won', amount: eur(95_000_00) } });
+
+    const lifecycle = await get(`/customers/lifecycle?minPosition=${minPosition}`);
+    expect(lifecycle.json().result.customers[0]).toMatchObject({ customerId: 'acme', stage: 'atRisk', openComplaints: 1, contracts: 1 });
+    const stats = await get('/complaints/stats');
+    expect(stats.json().result).toMatchObject({ total: 1, open: 1 });
+    await api.close();
+  });
+
+  describe('authentication and roles', () => {
+    it('answers 401 without a key or with an unknown one, and 403 below the role a route needs', async () => {
+      const api = await anApi(dir);
+      const missing = await api.app.inject({ method: 'GET', url: '/deals/stalled' });
+      expect(missing.statusCode).toBe(401);
+      expect(missing.json()).toMatchObject({ code: 'API_KEY_MISSING' });
+      expect(missing.headers['www-authenticate']).toBe('Bearer');
+      const unknown = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: 'Bearer guess' } });
+      expect(unknown.json()).toMatchObject({ status: 401, code: 'API_KEY_UNKNOWN' });
+      const viewerWrites = await api.app.inject({ method: 'POST', url: '/deals', headers: as('viewer'), payload: lead });
+      expect(viewerWrites.statusCode).toBe(403);
+      const repSetsTarget = await api.app.inject({ method: 'POST', url: '/targets', headers: as('rep'), payload: {} });
+      expect(repSetsTarget.json()).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
+      expect((await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') })).statusCode).toBe(200);
+      expect((await api.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      await api.close();
+    });
+
+    it('writes the actor from the key, never from the request body', async () => {
+      const api = await anApi(dir);
+      await anOrg(api);
+      await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: { ...lead, actor: 'someone-else' } });
+      const [event] = await api.store.readStream('deal-d1');
+      expect(event?.metadata.actor).toBe('rep');
+      await api.close();
+    });
+  });
+
+  describe('refusals append nothing', () => {
+    it('answers 400 naming each invalid field and the rule', async () => {
+      const api = await anApi(dir);
+      const before = await api.eventCount();
+      const bad = await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: { ...lead, estimatedAmount: { amountMinor: 1.5, currency: 'euro' } } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.json().code).toBe('VALIDATION_FAILED');
+      expect(bad.json().issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['body.estimatedAmount.amountMinor', 'body.estimatedAmount.currency']));
+      expect(await api.eventCount()).toBe(before);
+      await api.close();
+    });
+
+    it('answers 422 with the domain code for a business rule, and 404 for an unknown aggregate', async () => {
+      const api = await anApi(dir);
+      const post = await anOrg(api);
+      await post('/deals', lead, 'rep');
+      const before = await api.eventCount();
+      const zero = await post('/deals/d1/contract', { amount: eur(0), contractRef: 'K' }, 'rep');
+      expect(zero.statusCode).toBe(422);
+      expect(zero.json()).toMatchObject({ code: 'AMOUNT_NOT_POSITIVE' });
+      const ghost = await post('/deals/ghost/stage', { stageId: 'proposal' }, 'rep');
+      expect(ghost.json()).toMatchObject({ status: 404, code: 'DEAL_NOT_FOUND' });
+      const taken = await post('/customers', { ...customer, customerId: 'acme2', name: ' ACME  ab' }, 'rep');
+      expect(taken.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'acme' } });
+      expect(await api.eventCount()).toBe(before);
+      await api.close();
+    });
+  });
+
+  describe('retries and conditions', () => {
+    it('returns the first answer to a retry with the same Idempotency-Key, appending nothing; a created id comes from the key', async () => {
+      const api = await anApi(dir);
+      await anOrg(api);
+      const { dealId: _omitted, ...withoutId } = lead;
+      const send = () => api.app.inject({ method: 'POST', url: '/deals', headers: { ...as('rep'), 'idempotency-key': 'req-42' }, payload: withoutId });
+      const first = await send();
+      const before = await api.eventCount();
+      const retry = await send();
+      expect(first.statusCode).toBe(201);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual({ ...first.json(), replayed: true });
+      expect(await api.eventCount()).toBe(before);
+      await api.close();
+    });
+
+    it('applies a command with If-Match only at that version: 412 when stale', async () => {
+      const api = await anApi(dir);
+      const post = await anOrg(api);
+      await post('/deals', lead, 'rep');
+      const stale = await api.app.inject({ method: 'POST', url: '/deals/d1/forecast-category', headers: { ...as('rep'), 'if-match': '"3"' }, payload: { category: 'commit' } });
+      expect(stale.statusCode).toBe(412);
+      expect(stale.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: 0 });
+      const fresh = await api.app.inject({ method: 'POST', url: '/deals/d1/forecast-category', headers: { ...as('rep'), 'if-match': '"0"' }, payload: { category: 'commit' } });
+      expect(fresh.statusCode).toBe(200);
+      expect(fresh.headers.etag).toBe('"1"');
+      await api.close();
+    });
+
+    it('answers 503 with Retry-After when the projections do not reach minPosition in time', async () => {
+      const api = await anApi(dir);
+      const behind = await api.app.inject({ method: 'GET', url: '/deals/stalled?minPosition=999999', headers: as('viewer') });
+      expect(behind.statusCode).toBe(503);
+      expect(behind.headers['retry-after']).toBe('1');
+      expect(behind.json()).toMatchObject({ code: 'PROJECTIONS_BEHIND' });
+      await api.close();
+    });
+  });
+
+  it('documents every command route in the OpenAPI document, with its request and response schemas', async () => {
+    const api = await anApi(dir);
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of commandRouteTable) {
+      const path = route.url.replace(/:(\w+)/g, '{$1}');
+      const operation = doc.paths[path]?.post;
+      expect(operation, path).toBeDefined();
+      expect(operation.requestBody?.content?.['application/json']?.schema, path).toBeDefined();
+      expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining([route.url.split('/').length === 2 ? '201' : '200', '4XX']));
+    }
+    for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
+      expect(doc.paths[path]?.get?.parameters?.length, path).toBeGreaterThan(0);
+    }
+    expect((await api.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+    await api.close();
+  });
+});

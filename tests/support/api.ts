@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ulid } from 'ulid';
+import { sha256Hex } from '../../src/api/auth.js';
+import type { Role } from '../../src/api/auth.js';
+import { buildServer } from '../../src/api/server.js';
+import { createCommandService, ensureStandardPipeline } from '../../src/application/commandService.js';
+import type { EventStore } from '../../src/eventstore/port.js';
+import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
+import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
+import { liveProjections } from '../../src/projections/catalogue.js';
+import { ReadModels } from '../../src/projections/readModels.js';
+import { ProjectionRunner } from '../../src/projections/runner.js';
+
+export const keyOf: Record<Role, string> = { viewer: 'secret-viewer', rep: 'secret-rep', manager: 'secret-manager', admin: 'secret-admin' };
+export const as = (role: Role) => ({ authorization: `Bearer ${keyOf[role]}` });
+
+export type TestApi = { app: FastifyInstance; store: EventStore; close: () => Promise<void>; eventCount: () => Promise<number> };
+
+/** The whole API on a real sqlite store and a live runner, with one key per role (named after the role). */
+export async function anApi(dir: string, options: { rateLimitPerMinute?: number } = {}): Promise<TestApi> {
+  const file = join(dir, `${ulid()}.db`);
+  const store = openSqliteStore({ file, pollIntervalMs: 10 });
+  const commands = createCommandService({ store, clock: () => new Date(), newId: ulid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 });
+  await ensureStandardPipeline(commands);
+  const snapshots = openSqliteSnapshotStore(file);
+  const runner = new ProjectionRunner({ store, snapshots, projections: liveProjections });
+  await runner.start();
+  const keys = (Object.keys(keyOf) as Role[]).map((role) => ({ name: role, role, sha256: sha256Hex(keyOf[role]) }));
+  const app = await buildServer({
+    store,
+    projectionsCaughtUp: () => runner.isCaughtUp,
+    api: { commands, readModels: new ReadModels(runner, store, () => new Date()), runner, keys, rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000, minPositionWaitMs: 200 },
+  });
+  return {
+    app,
+    store,
+    eventCount: async () => (await store.readAll({ limit: 100_000 })).length,
+    close: async () => {
+      await app.close();
+      await runner.stop();
+      await snapshots.close();
+      await store.close();
+    },
+  };
+}
