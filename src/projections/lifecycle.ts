@@ -30,13 +30,13 @@ export type CustomerLifecycle = {
   customerId: string;
   name: string;
   stage: LifecycleStage;
-  since: number;
-  transitions: { stage: LifecycleStage; at: number }[];
+  since: string;
+  transitions: { stage: LifecycleStage; at: string }[];
   class: CustomerClass;
   contracts: number;
   lifetimeRevenue: Record<string, number>;
   trailing12MonthRevenue: Record<string, number>;
-  lastContactAt: number | null;
+  lastContactAt: string | null;
   openComplaints: number;
   lastSatisfaction: number | null;
   /** With explain: positions of the contracts that decide the stage. */
@@ -140,13 +140,13 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
       customerId: customer.customerId,
       name: customer.name,
       stage: current.stage,
-      since: current.at,
-      transitions,
+      since: new Date(current.at).toISOString(),
+      transitions: transitions.map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
       class: 'C' as CustomerClass,
       contracts: won.length,
       lifetimeRevenue,
       trailing12MonthRevenue,
-      lastContactAt: contacts.length > 0 ? Math.max(...contacts) : null,
+      lastContactAt: contacts.length > 0 ? new Date(Math.max(...contacts)).toISOString() : null,
       openComplaints: own.filter((c) => isOpenAt(c, now)).length,
       lastSatisfaction: customer.satisfaction.filter((s) => s.at <= now).at(-1)?.score ?? null,
       ...(context.explain ? { provenance: { contracts: won.map((d) => ({ dealId: d.dealId, position: String(d.signedPosition) })) } } : {}),

@@ -121,7 +121,7 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
 export const DEFAULT_ROTTING_DAYS: Record<string, number> = { lead: 14, qualified: 21, proposal: 21, negotiation: 14 };
 export const DEFAULT_ROTTING_FALLBACK_DAYS = 30;
 
-export type StalledDeal = { dealId: string; title: string; owner: string; stageId: string; daysStalled: number; thresholdDays: number; lastTouchAt: number };
+export type StalledDeal = { dealId: string; title: string; owner: string; stageId: string; daysStalled: number; thresholdDays: number; lastTouchAt: string };
 
 export function stalledDeals(sales: SalesState, now: number, rottingDays: Record<string, number> = DEFAULT_ROTTING_DAYS): StalledDeal[] {
   const stalled: StalledDeal[] = [];
@@ -130,7 +130,7 @@ export function stalledDeals(sales: SalesState, now: number, rottingDays: Record
     const threshold = rottingDays[deal.stageId] ?? DEFAULT_ROTTING_FALLBACK_DAYS;
     const days = (now - deal.lastTouchAt) / DAY_MS;
     if (days > threshold) {
-      stalled.push({ dealId: deal.dealId, title: deal.title, owner: deal.owner, stageId: deal.stageId, daysStalled: Math.floor(days), thresholdDays: threshold, lastTouchAt: deal.lastTouchAt });
+      stalled.push({ dealId: deal.dealId, title: deal.title, owner: deal.owner, stageId: deal.stageId, daysStalled: Math.floor(days), thresholdDays: threshold, lastTouchAt: new Date(deal.lastTouchAt).toISOString() });
     }
   }
   return stalled.sort((a, b) => b.daysStalled - a.daysStalled || a.dealId.localeCompare(b.dealId));

@@ -22,7 +22,7 @@ export const DEFAULT_ATTRIBUTION: AttributionRules = { attribution: 'ownerAtSign
 export type PaceThresholds = { aheadAt: number; behindBelow: number };
 export const DEFAULT_PACE: PaceThresholds = { aheadAt: 1.1, behindBelow: 0.9 };
 
-export type Contribution = { dealId: string; customerId: string; value: number; creditedAt: number; position: string };
+export type Contribution = { dealId: string; customerId: string; value: number; creditedAt: string; position: string };
 
 export type TargetProgress = {
   targetId: string;
@@ -40,7 +40,7 @@ export type TargetProgress = {
   gap: number;
   pace: 'ahead' | 'onTrack' | 'behind';
   contributions: Contribution[];
-  adjustments: (Omit<TargetAdjustment, 'position'> & { position: string })[];
+  adjustments: (Omit<TargetAdjustment, 'position' | 'at'> & { at: string; position: string })[];
   children: { count: number; sum: number; allocation: 'over' | 'under' | 'exact' } | null;
 };
 
@@ -139,13 +139,14 @@ export function targetProgress(context: ProgressContext, targetIds?: readonly st
     const from = start.getTime();
     const to = end.getTime();
     const scope = key(target.scope.kind, target.scope.id);
-    const contributions: Contribution[] = [];
+    const credited: (Omit<Contribution, 'creditedAt'> & { at: number })[] = [];
     for (const { deal, creditedAt, firstForCustomer } of won.get(scope) ?? []) {
       if (creditedAt < from || creditedAt >= to) continue;
       const value = valueOf(target, deal, firstForCustomer);
-      if (value !== null) contributions.push({ dealId: deal.dealId, customerId: deal.customerId, value, creditedAt, position: String(deal.signedPosition) });
+      if (value !== null) credited.push({ dealId: deal.dealId, customerId: deal.customerId, value, at: creditedAt, position: String(deal.signedPosition) });
     }
-    contributions.sort((a, b) => a.creditedAt - b.creditedAt || a.dealId.localeCompare(b.dealId));
+    credited.sort((a, b) => a.at - b.at || a.dealId.localeCompare(b.dealId));
+    const contributions: Contribution[] = credited.map(({ at, ...c }) => ({ ...c, creditedAt: new Date(at).toISOString() }));
     const actual = contributions.reduce((sum, c) => sum + c.value, 0);
 
     // forecast: actual + the weighted open pipeline expected to close within the period
@@ -185,7 +186,7 @@ export function targetProgress(context: ProgressContext, targetIds?: readonly st
       gap: amount - actual,
       pace: againstPace === null ? 'onTrack' : againstPace >= pace.aheadAt ? 'ahead' : againstPace < pace.behindBelow ? 'behind' : 'onTrack',
       contributions,
-      adjustments: target.adjustments.map((a) => ({ ...a, position: String(a.position) })),
+      adjustments: target.adjustments.map((a) => ({ ...a, at: new Date(a.at).toISOString(), position: String(a.position) })),
       children:
         children.length === 0
           ? null
