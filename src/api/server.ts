@@ -17,6 +17,7 @@ import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
 import { sendProblem } from './problem.js';
 import { registerReadRoutes } from './readRoutes.js';
+import { registerResourceRoutes } from './resourceRoutes.js';
 
 export type ApiDeps = {
   commands: CommandService;
@@ -116,6 +117,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     registerCommandRoutes(app, api.commands, requireRole);
     registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs: api.minPositionWaitMs ?? 5000 }, requireRole);
+    registerResourceRoutes(app, api.readModels, requireRole);
   }
 
   app.setNotFoundHandler((request, reply) =>

@@ -39,6 +39,11 @@ export class ReadModels {
     private readonly settings: ReadModelSettings = {},
   ) {}
 
+  /** The base states at a point in time, for resource reads and lists. */
+  statesAt(at: PointInTime) {
+    return this.states(at);
+  }
+
   private async states(at: PointInTime) {
     const limits = { maxReplay: this.settings.maxReplay };
     const [sales, targets, customers, complaints] = await Promise.all([

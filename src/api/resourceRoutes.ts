@@ -1,0 +1,250 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { instantSchema } from '../domain/shared/schemas.js';
+import type { ComplaintRecord } from '../projections/complaints.js';
+import { customerLifecycles } from '../projections/lifecycle.js';
+import type { ReadModels } from '../projections/readModels.js';
+import type { PointInTime } from '../projections/runner.js';
+import type { DealRecord, RepFacts, SalesState } from '../projections/sales.js';
+import { teamOf } from '../projections/sales.js';
+import type { TargetRecord } from '../projections/targets.js';
+import type { Role } from './auth.js';
+import type { RoleCheck } from './authPlugin.js';
+import { pageQuery, paginate } from './pagination.js';
+import { problemSchema, sendProblem } from './problem.js';
+
+const at = z.object({ asOf: instantSchema.optional(), knownAt: instantSchema.optional() });
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const toPointInTime = (q: z.infer<typeof at>): PointInTime => ({ asOf: q.asOf ? new Date(q.asOf) : undefined, knownAt: q.knownAt ? new Date(q.knownAt) : undefined });
+const item = z.record(z.string(), z.unknown());
+const one = { 200: item, '4xx': problemSchema, '5xx': problemSchema };
+const many = { 200: z.object({ items: z.array(item), nextCursor: z.string().nullable() }), '4xx': problemSchema, '5xx': problemSchema };
+
+function dealView(deal: DealRecord, sales: SalesState, now: number) {
+  return {
+    dealId: deal.dealId,
+    title: deal.title,
+    customerId: deal.customerId,
+    pipelineId: deal.pipelineId,
+    stageId: deal.stageId,
+    status: deal.status,
+    ownerRepId: deal.owner,
+    team: teamOf(sales.reps.get(deal.owner), now),
+    region: deal.region,
+    productLine: deal.productLine,
+    product: deal.product,
+    channel: deal.channel,
+    estimatedAmount: { amountMinor: deal.estimatedMinor, currency: deal.currency },
+    contractAmount: deal.contractMinor === null ? null : { amountMinor: deal.contractMinor, currency: deal.currency },
+    expectedCloseDate: deal.expectedCloseDate,
+    forecastCategory: deal.forecastCategory,
+    leadFoundAt: iso(deal.leadAt),
+    closedAt: iso(deal.closedAt),
+    lostReason: deal.lostReason,
+    competitor: deal.competitor,
+    offers: deal.offers,
+    reopened: deal.reopened,
+    stageHistory: deal.entries.map((e) => ({ stageId: e.stageId, enteredAt: iso(e.at), position: String(e.position) })),
+  };
+}
+
+const repView = (rep: RepFacts, now: number) => ({
+  repId: rep.repId,
+  name: rep.name,
+  role: rep.role,
+  status: rep.departedAt === null ? 'active' : 'departed',
+  teamId: teamOf(rep, now),
+  memberships: rep.spans.map((s) => ({ teamId: s.teamId, from: iso(s.from), to: iso(s.to) })),
+});
+
+const complaintView = (c: ComplaintRecord) => ({
+  ...c,
+  raisedAt: iso(c.raisedAt),
+  acknowledgedAt: iso(c.acknowledgedAt),
+  resolvedAt: iso(c.resolvedAt),
+  closedAt: iso(c.closedAt),
+  raisedPosition: String(c.raisedPosition),
+  openSpans: c.openSpans.map((s) => ({ from: iso(s.from), to: iso(s.to) })),
+});
+
+const targetView = (t: TargetRecord) => ({
+  ...t,
+  setAt: iso(t.setAt),
+  setPosition: String(t.setPosition),
+  withdrawnAt: iso(t.withdrawnAt),
+  adjustments: t.adjustments.map((a) => ({ ...a, at: iso(a.at), position: String(a.position) })),
+});
+
+/** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
+export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, requireRole: (role: Role) => RoleCheck): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const viewer = requireRole('viewer');
+  const route = <S extends object>(summary: string, tag: string, schema: S) => ({ preValidation: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
+  const notFound = (reply: FastifyReply, code: string, id: string) => sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
+  const idParams = z.object({ id: z.string() });
+
+  typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const pointInTime = toPointInTime(request.query);
+    const { sales } = await readModels.statesAt(pointInTime);
+    const deal = sales.state.deals.get(request.params.id);
+    return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : notFound(reply, 'DEAL_NOT_FOUND', request.params.id);
+  });
+
+  const dealSort = z.enum(['leadFoundAt', '-leadFoundAt', 'estimatedAmount', '-estimatedAmount']);
+  typed.get(
+    '/deals',
+    route('Deals, filtered and sorted, a page at a time', 'deal', {
+        querystring: at.extend(pageQuery.shape).extend({
+          status: z.enum(['open', 'won', 'lost']).optional(),
+          stage: z.string().optional(),
+          owner: z.string().optional(),
+          team: z.string().optional(),
+          region: z.string().optional(),
+          productLine: z.string().optional(),
+          channel: z.string().optional(),
+          customerId: z.string().optional(),
+          sort: dealSort.default('leadFoundAt'),
+        }),
+        response: many,
+      }),
+    async (request) => {
+      const q = request.query;
+      const { sales } = await readModels.statesAt(toPointInTime(q));
+      const now = readModels.now(toPointInTime(q)).getTime();
+      const deals = [...sales.state.deals.values()].filter(
+        (d) =>
+          (q.status === undefined || d.status === q.status) &&
+          (q.stage === undefined || d.stageId === q.stage) &&
+          (q.owner === undefined || d.owner === q.owner) &&
+          (q.team === undefined || teamOf(sales.state.reps.get(d.owner), now) === q.team) &&
+          (q.region === undefined || d.region === q.region) &&
+          (q.productLine === undefined || d.productLine === q.productLine) &&
+          (q.channel === undefined || d.channel === q.channel) &&
+          (q.customerId === undefined || d.customerId === q.customerId),
+      );
+      const sign = q.sort.startsWith('-') ? -1 : 1;
+      const page = paginate(deals, (d) => [sign * (q.sort.endsWith('leadFoundAt') ? d.leadAt : d.estimatedMinor), d.dealId], q);
+      return { items: page.items.map((d) => dealView(d, sales.state, now)), nextCursor: page.nextCursor };
+    },
+  );
+
+  typed.get('/customers/:id', route('A customer', 'customer', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const { sales, customers } = await readModels.statesAt(toPointInTime(request.query));
+    const facts = sales.state.customers.get(request.params.id);
+    const record = customers.state.customers.get(request.params.id);
+    if (!facts || !record) return notFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
+    return {
+      ...facts,
+      registeredAt: iso(facts.registeredAt),
+      visitsPlanned: record.visitsPlanned,
+      visitsCompleted: record.visitsCompleted,
+      satisfaction: record.satisfaction.map((s) => ({ score: s.score, at: iso(s.at) })),
+    };
+  });
+
+  typed.get(
+    '/customers',
+    route('Customers with lifecycle stage and class, filtered, a page at a time', 'customer', {
+        querystring: at.extend(pageQuery.shape).extend({
+          segment: z.string().optional(),
+          lifecycleStage: z.enum(['prospect', 'new', 'active', 'atRisk', 'dormant', 'reactivated']).optional(),
+          class: z.enum(['A', 'B', 'C']).optional(),
+        }),
+        response: many,
+      }),
+    async (request) => {
+      const q = request.query;
+      const pointInTime = toPointInTime(q);
+      const { sales, customers, complaints } = await readModels.statesAt(pointInTime);
+      const rows = customerLifecycles({ sales: sales.state, customers: customers.state, complaints: complaints.state, now: readModels.now(pointInTime).getTime() }).filter(
+        (c) =>
+          (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
+          (q.class === undefined || c.class === q.class) &&
+          (q.segment === undefined || sales.state.customers.get(c.customerId)?.segment === q.segment),
+      );
+      return paginate(rows, (c) => [c.name, c.customerId], q);
+    },
+  );
+
+  typed.get('/complaints/:id', route('A complaint', 'complaint', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const { complaints } = await readModels.statesAt(toPointInTime(request.query));
+    const complaint = complaints.state.complaints.get(request.params.id);
+    return complaint ? complaintView(complaint) : notFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
+  });
+
+  typed.get(
+    '/complaints',
+    route('Complaints, filtered, a page at a time', 'complaint', {
+        querystring: at.extend(pageQuery.shape).extend({
+          status: z.enum(['raised', 'acknowledged', 'escalated', 'resolved', 'closed', 'reopened']).optional(),
+          severity: z.enum(['low', 'medium', 'high']).optional(),
+          customerId: z.string().optional(),
+        }),
+        response: many,
+      }),
+    async (request) => {
+      const q = request.query;
+      const { complaints } = await readModels.statesAt(toPointInTime(q));
+      const list = [...complaints.state.complaints.values()].filter(
+        (c) => (q.status === undefined || c.status === q.status) && (q.severity === undefined || c.severity === q.severity) && (q.customerId === undefined || c.customerId === q.customerId),
+      );
+      const page = paginate(list, (c) => [c.raisedAt, c.complaintId], q);
+      return { items: page.items.map(complaintView), nextCursor: page.nextCursor };
+    },
+  );
+
+  typed.get('/targets/:id', route('A target', 'target', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const { targets } = await readModels.statesAt(toPointInTime(request.query));
+    const target = targets.state.targets.get(request.params.id);
+    return target ? targetView(target) : notFound(reply, 'TARGET_NOT_FOUND', request.params.id);
+  });
+
+  typed.get(
+    '/targets',
+    route('Targets, filtered, a page at a time', 'target', {
+        querystring: at.extend(pageQuery.shape).extend({ period: z.string().optional(), metric: z.enum(['revenue', 'wonDeals', 'newCustomers']).optional(), status: z.enum(['active', 'withdrawn']).optional() }),
+        response: many,
+      }),
+    async (request) => {
+      const q = request.query;
+      const { targets } = await readModels.statesAt(toPointInTime(q));
+      const list = [...targets.state.targets.values()].filter(
+        (t) => (q.period === undefined || t.period === q.period) && (q.metric === undefined || t.metric === q.metric) && (q.status === undefined || t.status === q.status),
+      );
+      const page = paginate(list, (t) => [t.period, t.targetId], q);
+      return { items: page.items.map(targetView), nextCursor: page.nextCursor };
+    },
+  );
+
+  typed.get('/pipelines/:id', route('A pipeline as defined at the point in time', 'pipeline', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const { sales } = await readModels.statesAt(toPointInTime(request.query));
+    const pipeline = sales.state.pipelines.get(request.params.id);
+    return pipeline?.status === 'defined' ? pipeline : notFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
+  });
+
+  typed.get('/reps/:id', route('A rep, with team membership over time', 'rep', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const pointInTime = toPointInTime(request.query);
+    const { sales } = await readModels.statesAt(pointInTime);
+    const rep = sales.state.reps.get(request.params.id);
+    return rep ? repView(rep, readModels.now(pointInTime).getTime()) : notFound(reply, 'REP_NOT_FOUND', request.params.id);
+  });
+
+  typed.get('/reps', route('Reps, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional() }), response: many }), async (request) => {
+    const pointInTime = toPointInTime(request.query);
+    const now = readModels.now(pointInTime).getTime();
+    const { sales } = await readModels.statesAt(pointInTime);
+    const reps = [...sales.state.reps.values()].filter((r) => request.query.team === undefined || teamOf(r, now) === request.query.team);
+    const page = paginate(reps, (r) => [r.name, r.repId], request.query);
+    return { items: page.items.map((r) => repView(r, now)), nextCursor: page.nextCursor };
+  });
+
+  typed.get('/teams/:id', route('A team and its members now', 'team', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+    const pointInTime = toPointInTime(request.query);
+    const now = readModels.now(pointInTime).getTime();
+    const { sales } = await readModels.statesAt(pointInTime);
+    const team = sales.state.teams.get(request.params.id);
+    if (!team) return notFound(reply, 'TEAM_NOT_FOUND', request.params.id);
+    return { ...team, members: [...sales.state.reps.values()].filter((r) => teamOf(r, now) === team.teamId).map((r) => r.repId) };
+  });
+}

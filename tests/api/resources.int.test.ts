@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { anApi, as } from '../support/api.js';
+import { aTempDir } from '../support/tempDir.js';
+
+const dir = aTempDir();
+const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+
+async function aWorld() {
+  const api = await anApi(dir);
+  const post = (url: string, payload: object, role: 'rep' | 'manager' = 'manager') => api.app.inject({ method: 'POST', url, headers: as(role), payload });
+  await post('/reps', { repId: 'mia', name: 'Mia', role: 'manager' });
+  await post('/reps', { repId: 'ann', name: 'Ann', role: 'rep' });
+  await post('/teams', { teamId: 'north', name: 'North', region: 'north', managerRepId: 'mia' });
+  await post('/reps/ann/team', { teamId: 'north' });
+  await post('/customers', { customerId: 'acme', name: 'Acme AB', segment: 'enterprise', industry: 'logistics', region: 'north', acquisitionChannel: 'referral' }, 'rep');
+  const lead = (dealId: string, amount: number) =>
+    post('/deals', { dealId, customerId: 'acme', title: dealId, ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(amount), expectedCloseDate: '2026-12-31' }, 'rep');
+  const get = (url: string) => api.app.inject({ method: 'GET', url, headers: as('viewer') });
+  return { api, post, lead, get };
+}
+
+describe('resources', () => {
+  it('reads a deal as it is, and as it was', async () => {
+    const { api, lead, post, get } = await aWorld();
+    const created = await lead('d1', 5_000_00);
+    const before = new Date(Date.now() - 60_000).toISOString();
+    await post('/deals/d1/stage', { stageId: 'proposal' }, 'rep');
+    const deal = await get('/deals/d1');
+    expect(deal.json()).toMatchObject({ dealId: 'd1', status: 'open', stageId: 'proposal', ownerRepId: 'ann', team: 'north', estimatedAmount: eur(5_000_00) });
+    expect(deal.json().stageHistory.map((s: { stageId: string }) => s.stageId)).toEqual(['lead', 'proposal']);
+    expect(created.json().id).toBe('d1');
+    const earlier = await get(`/deals/d1?asOf=${before}`);
+    expect(earlier.json()).toMatchObject({ status: 404, code: 'DEAL_NOT_FOUND' });
+    expect((await get('/deals/ghost')).statusCode).toBe(404);
+    await api.close();
+  });
+
+  it('reads reps with their memberships, teams with their members, and pipelines as defined', async () => {
+    const { api, get } = await aWorld();
+    expect((await get('/reps/ann')).json()).toMatchObject({ repId: 'ann', status: 'active', teamId: 'north', memberships: [{ teamId: 'north', to: null }] });
+    expect((await get('/teams/north')).json()).toMatchObject({ teamId: 'north', members: ['ann'] });
+    expect((await get('/pipelines/standard')).json().stages.map((s: { stageId: string }) => s.stageId)).toEqual(['lead', 'qualified', 'proposal', 'negotiation']);
+    expect((await get('/customers/acme')).json()).toMatchObject({ customerId: 'acme', segment: 'enterprise' });
+    await api.close();
+  });
+
+  it('pages through a list with a cursor that neither repeats nor skips while deals are added', async () => {
+    const { api, lead, get } = await aWorld();
+    for (let i = 1; i <= 7; i++) await lead(`d${i}`, i * 1000);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await get(`/deals?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      seen.push(...page.json().items.map((d: { dealId: string }) => d.dealId));
+      cursor = page.json().nextCursor;
+      // a deal found while a client pages through the list
+      if (pages++ === 0) await lead('d8', 8000);
+    } while (cursor);
+    expect(seen).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8']);
+    const sorted = await get('/deals?sort=-estimatedAmount&limit=2');
+    expect(sorted.json().items.map((d: { dealId: string }) => d.dealId)).toEqual(['d8', 'd7']);
+    await api.close();
+  });
+
+  it('filters lists, and refuses a page size over the cap or a cursor it did not give out', async () => {
+    const { api, lead, post, get } = await aWorld();
+    await lead('d1', 1000);
+    await lead('d2', 2000);
+    await post('/deals/d2/loss', { reason: 'price' }, 'rep');
+    expect((await get('/deals?status=lost')).json().items.map((d: { dealId: string }) => d.dealId)).toEqual(['d2']);
+    expect((await get('/deals?team=north')).json().items).toHaveLength(2);
+    expect((await get('/customers?lifecycleStage=prospect')).json().items.map((c: { customerId: string }) => c.customerId)).toEqual(['acme']);
+    const tooMany = await get('/deals?limit=5000');
+    expect(tooMany.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    const forged = await get('/deals?cursor=not-a-cursor');
+    expect(forged.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
+    await api.close();
+  });
+});
