@@ -13,6 +13,7 @@ import { instantSchema } from '../domain/shared/schemas.js';
 import { targetCommandSchema } from '../domain/target/commands.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import type { Metrics } from './opsRoutes.js';
 import { problemSchema, sendProblem } from './problem.js';
 
 type Union = { options: readonly z.ZodObject<{ type: z.ZodLiteral<string>; data: z.ZodObject }>[] };
@@ -98,7 +99,7 @@ const commandHeaders = z.object({
 const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be an id of 1–64 letters, digits, _ . or -');
 
 /** One POST per domain command (DESIGN.md §3): validated by the command's schema, authorised by role, answered with version and position. */
-export function registerCommandRoutes(app: FastifyInstance, commands: CommandService, requireRole: (role: Role) => RoleCheck): void {
+export function registerCommandRoutes(app: FastifyInstance, commands: CommandService, requireRole: (role: Role) => RoleCheck, metrics: Metrics): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const route of routes) {
     const data = dataOf(route.union, route.type);
@@ -148,6 +149,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
           idempotencyKey: key,
           expectedVersion: ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', '')),
         });
+        if (!result.replayed) for (const event of result.events) metrics.appended.inc({ type: event.type });
         if (result.streamVersion !== null) reply.header('etag', `"${result.streamVersion}"`);
         return reply.code(route.creates && !result.replayed ? 201 : 200).send({
           id,

@@ -17,6 +17,8 @@ import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
 import { sendProblem } from './problem.js';
 import { registerReadRoutes } from './readRoutes.js';
+import { registerEventRoutes } from './eventRoutes.js';
+import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
 
 export type ApiDeps = {
@@ -115,9 +117,12 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       }),
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    registerCommandRoutes(app, api.commands, requireRole);
+    const metrics = createMetrics(app, store, api.runner);
+    registerCommandRoutes(app, api.commands, requireRole, metrics);
     registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs: api.minPositionWaitMs ?? 5000 }, requireRole);
     registerResourceRoutes(app, api.readModels, requireRole);
+    registerEventRoutes(app, store, requireRole);
+    registerOpsRoutes(app, { store, runner: api.runner, metrics }, requireRole);
   }
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
+import type { Role } from './auth.js';
+import type { RoleCheck } from './authPlugin.js';
+import { problemSchema } from './problem.js';
+
+const MAX_FEED_PAGE = 1000;
+const HEARTBEAT_MS = 15_000;
+
+const positionText = z.string().regex(/^\d+$/, 'must be a position as given by this API');
+const types = z.string().regex(/^[A-Za-z0-9,]+$/, 'must be comma-separated event type names').optional().describe('only these event types');
+
+export const feedEvent = (e: RecordedEvent) => ({
+  position: String(e.position),
+  eventId: e.eventId,
+  type: e.type,
+  streamId: e.streamId,
+  streamVersion: e.streamVersion,
+  data: e.data,
+  metadata: e.metadata,
+});
+
+/**
+ * The event feed for integrations: pages in global order (`GET /events?after=`), and the same
+ * live as Server-Sent Events (`GET /events/stream`), resumable with `Last-Event-ID`.
+ */
+export function registerEventRoutes(app: FastifyInstance, store: EventStore, requireRole: (role: Role) => RoleCheck): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const viewer = requireRole('viewer');
+  const open = new Set<Subscription>();
+  // A live stream never ends by itself: end them all when the server closes, or shutdown would wait forever.
+  app.addHook('preClose', async () => {
+    await Promise.all([...open].map((s) => s.close()));
+  });
+
+  typed.get(
+    '/events',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Events in global order, a page at a time',
+        tags: ['events'],
+        security: [{ bearer: [] }],
+        querystring: z.object({
+          after: positionText.optional().describe('the nextAfter of the previous page; the beginning when absent'),
+          types,
+          limit: z.coerce.number().int().min(1).max(MAX_FEED_PAGE, `must be at most ${MAX_FEED_PAGE}`).default(100),
+        }),
+        response: {
+          200: z.object({ events: z.array(z.record(z.string(), z.unknown())), nextAfter: z.string().nullable() }),
+          '4xx': problemSchema,
+          '5xx': problemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      const events = await store.readAll({ after: after === undefined ? undefined : BigInt(after), limit, filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
+      return { events: events.map(feedEvent), nextAfter: events.length > 0 ? String(events.at(-1)?.position) : (after ?? null) };
+    },
+  );
+
+  typed.get(
+    '/events/stream',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Events as Server-Sent Events: catches up, then follows; resumes after Last-Event-ID',
+        tags: ['events'],
+        security: [{ bearer: [] }],
+        querystring: z.object({ after: positionText.optional(), types }),
+        headers: z.object({ 'last-event-id': positionText.optional() }),
+      },
+    },
+    async (request, reply) => {
+      const after = request.headers['last-event-id'] ?? request.query.after;
+      const subscription = store.subscribe({ after: after === undefined ? undefined : BigInt(after), filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
+      open.add(subscription);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
+      raw.write(': connected\n\n');
+      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        open.delete(subscription);
+        void subscription.close();
+      };
+      raw.on('close', stop);
+      try {
+        for await (const event of subscription) {
+          raw.write(`id: ${String(event.position)}\nevent: ${event.type}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`);
+        }
+      } finally {
+        stop();
+        raw.end();
+      }
+    },
+  );
+}

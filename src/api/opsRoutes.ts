@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { z } from 'zod';
+import type { EventStore } from '../eventstore/port.js';
+import type { RebuildProgress, ProjectionRunner } from '../projections/runner.js';
+import type { Role } from './auth.js';
+import type { RoleCheck } from './authPlugin.js';
+import { problemSchema, sendProblem } from './problem.js';
+
+export type Metrics = { registry: Registry; appended: Counter };
+
+/** Prometheus metrics: request latency, events appended, projection lag (and the process's own). */
+export function createMetrics(app: FastifyInstance, store: EventStore, runner: ProjectionRunner): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const appended = new Counter({ name: 'events_appended_total', help: 'Events appended through the API', labelNames: ['type'], registers: [registry] });
+  new Gauge({
+    name: 'projection_lag_events',
+    help: 'Positions between the head of the log and what each projection has applied',
+    labelNames: ['projection'],
+    registers: [registry],
+    async collect() {
+      const head = await store.headPosition();
+      for (const status of runner.status()) this.set({ projection: status.name }, head === null ? 0 : Number(head - (status.position ?? 0n)));
+    },
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    latency.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  return { registry, appended };
+}
+
+/** Projection status, an admin-only rebuild, and the metrics endpoint. */
+export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStore; runner: ProjectionRunner; metrics: Metrics }, requireRole: (role: Role) => RoleCheck): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const rebuilds = new Map<string, RebuildProgress & { error?: string }>();
+
+  typed.get(
+    '/projections',
+    { preValidation: requireRole('viewer'), schema: { summary: 'Each projection: position, lag, last snapshot, rebuild progress', tags: ['operations'], security: [{ bearer: [] }], response: { 200: z.object({ head: z.string().nullable(), projections: z.array(z.record(z.string(), z.unknown())) }), '4xx': problemSchema } } },
+    async () => {
+      const head = await deps.store.headPosition();
+      return {
+        head: head === null ? null : String(head),
+        projections: deps.runner.status().map((s) => ({
+          name: s.name,
+          version: s.version,
+          position: s.position === null ? null : String(s.position),
+          lag: head === null ? 0 : String(head - (s.position ?? 0n)),
+          lastSnapshot: s.lastSnapshot === null ? null : String(s.lastSnapshot),
+          rebuilding: s.rebuilding,
+          rebuild: rebuilds.get(s.name) ?? null,
+        })),
+      };
+    },
+  );
+
+  typed.post(
+    '/projections/:name/rebuild',
+    {
+      preValidation: requireRole('admin'),
+      schema: { summary: 'Rebuild a projection from the first event (runs in the background; follow it in GET /projections)', tags: ['operations'], security: [{ bearer: [] }], params: z.object({ name: z.string() }), response: { 202: z.object({ projection: z.string(), started: z.boolean() }), '4xx': problemSchema } },
+    },
+    async (request, reply) => {
+      const { name } = request.params;
+      const status = deps.runner.status().find((s) => s.name === name);
+      if (!status) return sendProblem(reply, { title: 'Not found', status: 404, code: 'PROJECTION_NOT_FOUND', detail: `no projection ${name}` });
+      if (status.rebuilding) return sendProblem(reply, { title: 'Conflict', status: 409, code: 'REBUILD_RUNNING', detail: `${name} is already rebuilding` });
+      deps.runner
+        .rebuild(name, (progress) => rebuilds.set(name, progress))
+        .then((done) => rebuilds.set(name, done))
+        .catch((error: unknown) => rebuilds.set(name, { projection: name, events: 0, eventsPerSecond: 0, etaSeconds: null, done: true, error: String(error) }));
+      return reply.code(202).send({ projection: name, started: true });
+    },
+  );
+
+  app.get('/metrics', { preValidation: requireRole('viewer'), schema: { hide: true } }, async (_request, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { anApi, as, keyOf } from '../support/api.js';
+import { aTempDir } from '../support/tempDir.js';
+
+const dir = aTempDir();
+const hire = (repId: string) => ({ repId, name: repId, role: 'rep' });
+
+describe('event feed', () => {
+  it('pages through events in global order, filtered by type', async () => {
+    const api = await anApi(dir);
+    for (const id of ['a', 'b', 'c']) await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire(id) });
+    const first = (await api.app.inject({ method: 'GET', url: '/events?types=RepHired&limit=2', headers: as('viewer') })).json();
+    expect(first.events.map((e: { data: { repId: string } }) => e.data.repId)).toEqual(['a', 'b']);
+    const second = (await api.app.inject({ method: 'GET', url: `/events?types=RepHired&limit=2&after=${first.nextAfter}`, headers: as('viewer') })).json();
+    expect(second.events.map((e: { data: { repId: string } }) => e.data.repId)).toEqual(['c']);
+    expect(second.events[0]).toMatchObject({ type: 'RepHired', streamId: 'rep-c', streamVersion: 0, metadata: { actor: 'manager' } });
+    await api.close();
+  });
+
+  it('streams events live as Server-Sent Events, resuming after Last-Event-ID', async () => {
+    const api = await anApi(dir);
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('a') });
+    const seen = (await api.app.inject({ method: 'GET', url: '/events?types=RepHired', headers: as('viewer') })).json().nextAfter as string;
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('b') });
+    const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const abort = new AbortController();
+    const response = await fetch(`${address}/events/stream?types=RepHired`, { headers: { authorization: `Bearer ${keyOf.viewer}`, 'last-event-id': seen }, signal: abort.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    let text = '';
+    const read = async (count: number) => {
+      while ((text.match(/^event: RepHired$/gm) ?? []).length < count) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await read(1); // b, recorded before connecting, after the last id seen
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('c') });
+    await read(2); // c, live
+    expect([...text.matchAll(/"repId":"(\w)"/g)].map((m) => m[1])).toEqual(['b', 'c']);
+    expect(text).toMatch(/^id: \d+$/m);
+    abort.abort();
+    await api.close();
+  });
+});
+
+describe('operations', () => {
+  it('reports projection status and lag, and lets only an admin rebuild', async () => {
+    const api = await anApi(dir);
+    const status = (await api.app.inject({ method: 'GET', url: '/projections', headers: as('viewer') })).json();
+    expect(status.projections.map((p: { name: string }) => p.name)).toEqual(['sales', 'targets', 'customers', 'complaints']);
+    expect(status.projections[0]).toMatchObject({ lag: '0', rebuilding: false });
+    expect((await api.app.inject({ method: 'POST', url: '/projections/sales/rebuild', headers: as('manager') })).statusCode).toBe(403);
+    expect((await api.app.inject({ method: 'POST', url: '/projections/nope/rebuild', headers: as('admin') })).json()).toMatchObject({ status: 404, code: 'PROJECTION_NOT_FOUND' });
+    expect((await api.app.inject({ method: 'POST', url: '/projections/sales/rebuild', headers: as('admin') })).statusCode).toBe(202);
+    await expect.poll(async () => (await api.app.inject({ method: 'GET', url: '/projections', headers: as('viewer') })).json().projections[0].rebuild?.done).toBe(true);
+    await api.close();
+  });
+
+  it('exposes Prometheus metrics: request latency, appends, projection lag', async () => {
+    const api = await anApi(dir);
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('a') });
+    const metrics = await api.app.inject({ method: 'GET', url: '/metrics', headers: as('viewer') });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/^http_request_duration_seconds_bucket\{.*route="\/reps".*\} \d+/m);
+    expect(metrics.body).toMatch(/^events_appended_total\{type="RepHired"\} 1$/m);
+    expect(metrics.body).toMatch(/^projection_lag_events\{projection="sales"\} \d+$/m);
+    await api.close();
+  });
+});
+
+describe('protection', () => {
+  it('limits the request rate per key with a 429 problem', async () => {
+    const api = await anApi(dir, { rateLimitPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
+    expect(limited.headers['content-type']).toContain('application/problem+json');
+    expect(limited.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    // another key has its own budget
+    expect((await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('rep') })).statusCode).toBe(200);
+    await api.close();
+  });
+
+  it('refuses a body over the size limit with 413 and appends nothing', async () => {
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    const huge = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'content-type': 'application/json' }, payload: JSON.stringify({ ...hire('x'), name: 'x'.repeat(2_000_000) }) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toMatchObject({ status: 413 });
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+
+  it('sends security headers', async () => {
+    const api = await anApi(dir);
+    const response = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toBeDefined();
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    await api.close();
+  });
+});
