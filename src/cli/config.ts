@@ -63,6 +63,12 @@ export const configSchema = z
       .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://dash.example.com' })))
       .default([]),
+    MAX_REPLAY_EVENTS: z.coerce
+      .number({ error: 'must be a whole number of events from 1000 to 1000000000' })
+      .int('must be a whole number of events from 1000 to 1000000000')
+      .min(1000, 'must be a whole number of events from 1000 to 1000000000')
+      .max(1_000_000_000, 'must be a whole number of events from 1000 to 1000000000')
+      .default(2_000_000),
     SNAPSHOT_EVERY: z.coerce
       .number({ error: 'must be a whole number of events from 1000 to 100000000' })
       .int('must be a whole number of events from 1000 to 100000000')

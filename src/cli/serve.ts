@@ -53,7 +53,7 @@ export async function serve(config: Config): Promise<void> {
     projectionsCaughtUp: () => runner.isCaughtUp,
     api: {
       commands,
-      readModels: new ReadModels(runner, store, () => new Date()),
+      readModels: new ReadModels(runner, store, () => new Date(), { maxReplay: config.MAX_REPLAY_EVENTS }),
       runner,
       keys,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { commandRouteTable } from '../../src/api/commandRoutes.js';
 import { anApi, as } from '../support/api.js';
@@ -161,6 +162,8 @@ describe('the HTTP API', () => {
     const api = await anApi(dir);
     const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
+    const validation = await validate(structuredClone(doc));
+    expect(validation.valid, validation.valid ? '' : compileErrors(validation)).toBe(true);
     for (const route of commandRouteTable) {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const operation = doc.paths[path]?.post;

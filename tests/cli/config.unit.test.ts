@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       COMMAND_CONFLICT_RETRIES: 5,
       SNAPSHOT_EVERY: 100_000,
       RATE_LIMIT_PER_MINUTE: 600,
+      MAX_REPLAY_EVENTS: 2_000_000,
       CORS_ORIGINS: [],
     });
   });
