@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   eventStore: () => import('./eventStore.js'),
   projections: () => import('./projections.js'),
+  api: () => import('./api.js'),
 };
 
 const name = process.argv[2];

@@ -7,7 +7,7 @@ import { customerLifecycles } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { PointInTime } from '../projections/runner.js';
 import type { DealRecord, RepFacts, SalesState } from '../projections/sales.js';
-import { teamOf } from '../projections/sales.js';
+import { salesProjection, teamOf } from '../projections/sales.js';
 import type { TargetRecord } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
@@ -86,7 +86,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
 
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: one }), async (request, reply) => {
     const pointInTime = toPointInTime(request.query);
-    const { sales } = await readModels.statesAt(pointInTime);
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
     const deal = sales.state.deals.get(request.params.id);
     return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : notFound(reply, 'DEAL_NOT_FOUND', request.params.id);
   });

@@ -8,6 +8,7 @@ import type { FunnelQuery } from './funnel.js';
 import { customerLifecycles, lifecycleCounts } from './lifecycle.js';
 import type { LifecycleThresholds } from './lifecycle.js';
 import { channelPerformance, salesPerformance, stalledDeals } from './performance.js';
+import type { Projection } from './projection.js';
 import type { ProjectionRunner, PointInTime } from './runner.js';
 import { salesProjection } from './sales.js';
 import { reevaluateTargets, targetProgress } from './targetProgress.js';
@@ -18,6 +19,8 @@ import { targetsProjection } from './targets.js';
 export type Answer<T> = { at: { asOf: string | null; knownAt: string | null; now: string }; position: string | null; replayed: number; result: T };
 
 export type ReadModelSettings = {
+  /** How long a live answer may be served again while no event is appended (ms; 0 turns caching off). */
+  liveCacheMs?: number;
   pace?: PaceThresholds;
   lifecycle?: LifecycleThresholds;
   complaintSla?: ComplaintSla;
@@ -31,13 +34,42 @@ export type ReadModelSettings = {
  * runner (live, or replayed from the nearest snapshot) and runs the view's query on them, with
  * "now" being the point in time asked about.
  */
+const LIVE_CACHE_ENTRIES = 256;
+
 export class ReadModels {
+  /** Live answers by view, arguments and log position: a new event changes the key, so nothing stale is served. */
+  private readonly cache = new Map<string, { at: number; answer: Promise<unknown> }>();
+
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly store: EventStore,
     private readonly clock: () => Date,
     private readonly settings: ReadModelSettings = {},
   ) {}
+
+  /**
+   * Serves a live read from the cache when the same read was answered at the same log position
+   * within `liveCacheMs` (1 s by default: figures that depend on the clock, such as expected to
+   * date, are then at most that old). Point-in-time reads are not cached.
+   */
+  private cached<T>(view: string, args: unknown, at: PointInTime, compute: () => Promise<T>): Promise<T> {
+    const ttl = this.settings.liveCacheMs ?? 1000;
+    if (ttl <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return compute();
+    const key = `${view}|${String(this.runner.livePosition)}|${JSON.stringify(args)}`;
+    const now = this.clock().getTime();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < ttl) return hit.answer as Promise<T>;
+    const answer = compute();
+    this.cache.set(key, { at: now, answer });
+    answer.catch(() => this.cache.delete(key));
+    if (this.cache.size > LIVE_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    return answer;
+  }
+
+  /** One projection's state at a point in time. */
+  stateOf<State>(projection: Projection<State>, at: PointInTime) {
+    return this.runner.stateAt(projection, at, { maxReplay: this.settings.maxReplay });
+  }
 
   /** The base states at a point in time, for resource reads and lists. */
   statesAt(at: PointInTime) {
@@ -70,12 +102,20 @@ export class ReadModels {
     return at.asOf ?? at.knownAt ?? this.clock();
   }
 
-  async funnel(query: FunnelQuery, at: PointInTime = {}) {
+  funnel(query: FunnelQuery, at: PointInTime = {}) {
+    return this.cached('funnel', query, at, () => this.funnelNow(query, at));
+  }
+
+  private async funnelNow(query: FunnelQuery, at: PointInTime) {
     const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
     return this.answer(at, [sales], funnel(sales.state, query));
   }
 
-  async targetProgress(targetIds: readonly string[] | undefined, at: PointInTime = {}, rules?: AttributionRules) {
+  targetProgress(targetIds: readonly string[] | undefined, at: PointInTime = {}, rules?: AttributionRules) {
+    return this.cached('targetProgress', [targetIds, rules], at, () => this.targetProgressNow(targetIds, at, rules));
+  }
+
+  private async targetProgressNow(targetIds: readonly string[] | undefined, at: PointInTime, rules?: AttributionRules) {
     const { sales, targets } = await this.states(at);
     const context = { sales: sales.state, targets: targets.state, now: this.now(at).getTime(), rules, pace: this.settings.pace };
     return this.answer(at, [sales, targets], targetProgress(context, targetIds));
@@ -88,7 +128,11 @@ export class ReadModels {
     return this.answer(at, [sales, targets], reevaluateTargets(context, alternative, targetIds));
   }
 
-  async customerLifecycles(at: PointInTime = {}, options: { explain?: boolean } = {}) {
+  customerLifecycles(at: PointInTime = {}, options: { explain?: boolean } = {}) {
+    return this.cached('lifecycles', options, at, () => this.customerLifecyclesNow(at, options));
+  }
+
+  private async customerLifecyclesNow(at: PointInTime, options: { explain?: boolean }) {
     const { sales, customers, complaints } = await this.states(at);
     const rows = customerLifecycles({
       sales: sales.state,

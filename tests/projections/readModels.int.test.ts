@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { liveProjections } from '../../src/projections/catalogue.js';
 import { ReadModels } from '../../src/projections/readModels.js';
 import { ProjectionRunner } from '../../src/projections/runner.js';
-import { day } from '../support/history.js';
+import { History, day } from '../support/history.js';
 import { loadHistory } from '../support/loadHistory.js';
 import { q3History } from '../support/q3History.js';
 import { aTempDir } from '../support/tempDir.js';
@@ -60,5 +60,29 @@ describe('read models through the runner', () => {
     expect(early.result[0]?.deals).toBe(3); // H, J, K found by 07-04 morning
     expect(late.result[0]?.deals).toBe(5); // and L, I
     await close();
+  });
+});
+
+describe('live answers', () => {
+  it('are served again while no event is appended, and recomputed as soon as one is', async () => {
+    const file = join(dir, `${ulid()}.db`);
+    let clock = new Date(0);
+    const store = openSqliteStore({ file, now: () => clock, pollIntervalMs: 20 });
+    const events = [...q3History.events].sort((a, b) => a.recordedAt - b.recordedAt);
+    await loadHistory(store, (at) => (clock = at), events);
+    const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(file), projections: liveProjections });
+    await runner.start();
+    const models = new ReadModels(runner, store, () => new Date('2026-10-05T00:00:00Z'));
+    const july = { pipelineId: 'standard', mode: 'cohort' as const, from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
+    const first = await models.funnel(july);
+    expect(await models.funnel(july)).toBe(first);
+    clock = new Date('2026-10-04T00:00:00Z');
+    const [position] = await loadHistory(store, (at) => (clock = at), new History().lead('M', '2026-07-20', { customer: 'acme' }).events.map((e) => ({ ...e, recordedAt: day('2026-10-04T00:00:00Z') })));
+    await runner.waitFor(position ?? 0n, 5000);
+    const after = await models.funnel(july);
+    expect(after).not.toBe(first);
+    expect(after.result[0]?.deals).toBe((first.result[0]?.deals ?? 0) + 1);
+    await runner.stop();
+    await store.close();
   });
 });
