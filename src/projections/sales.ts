@@ -98,6 +98,20 @@ export function ownerAt(deal: DealRecord, at: number): string {
   return owner;
 }
 
+/** What a deal holds while it is open: set on the lead, and again on a reopen. */
+const NOT_CLOSED = {
+  closedAt: null,
+  closedPosition: null,
+  contractMinor: null,
+  signedAt: null,
+  signedRecordedAt: null,
+  signedPosition: null,
+  ownerAtSigning: null,
+  lostReason: null,
+  lostStageId: null,
+  competitor: null,
+} as const;
+
 function applyDeal(state: SalesState, event: ProjectedEvent): void {
   const dealId = idOf(event.streamId);
   if (event.type === 'LeadFound') {
@@ -124,17 +138,8 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       entries: [{ stageId, at: event.occurredAt, position: compactPosition(event.position) }],
       status: 'open',
       stageId,
-      closedAt: null,
-      closedPosition: null,
-      contractMinor: null,
-      signedAt: null,
-      signedRecordedAt: null,
-      signedPosition: null,
-      ownerAtSigning: null,
+      ...NOT_CLOSED,
       corrected: false,
-      lostReason: null,
-      lostStageId: null,
-      competitor: null,
       lastTouchAt: event.occurredAt,
       lastContactAt: null,
       offers: 0,
@@ -203,17 +208,8 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
     case 'DealReopened': {
       const stageId = intern(state, event.data.stageId);
       Object.assign(deal, {
+        ...NOT_CLOSED,
         status: 'open',
-        closedAt: null,
-        closedPosition: null,
-        contractMinor: null,
-        signedAt: null,
-        signedRecordedAt: null,
-        signedPosition: null,
-        ownerAtSigning: null,
-        lostReason: null,
-        lostStageId: null,
-        competitor: null,
         stageId,
         reopened: deal.reopened + 1,
         lastTouchAt: event.occurredAt,

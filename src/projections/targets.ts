@@ -1,19 +1,12 @@
 import type { Position } from '../eventstore/port.js';
-import type { Period } from '../domain/shared/period.js';
-import type { TargetScope } from '../domain/target/events.js';
+import type { z } from 'zod';
+import type { targetSetSchema } from '../domain/target/events.js';
 import { idOf } from './events.js';
 import type { Projection } from './projection.js';
 
 export type TargetAdjustment = { at: number; amount: number; previousAmount: number; reason: string; position: Position };
 
-export type TargetRecord = {
-  targetId: string;
-  period: Period;
-  metric: 'revenue' | 'wonDeals' | 'newCustomers';
-  scope: TargetScope;
-  amount: number;
-  currency: string | null;
-  parentTargetId: string | null;
+export type TargetRecord = z.infer<typeof targetSetSchema> & {
   status: 'active' | 'withdrawn';
   setAt: number;
   setPosition: Position;

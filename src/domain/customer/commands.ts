@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idSchema, nameSchema, textSchema, dateSchema } from '../shared/schemas.js';
-import { contactSchema, customerProfileSchema, satisfactionSourceSchema } from './events.js';
+import { idSchema, nameSchema } from '../shared/schemas.js';
+import { contactSchema, customerProfileSchema, satisfactionSchema, visitCompletedSchema, visitPlannedSchema } from './events.js';
 
 const noContact = { person: null, email: null, phone: null };
 
@@ -10,15 +10,9 @@ export const customerCommandSchema = z.discriminatedUnion('type', [
     data: customerProfileSchema.extend({ customerId: idSchema, name: nameSchema, contact: contactSchema.default(noContact) }),
   }),
   z.object({ type: z.literal('UpdateCustomerProfile'), data: customerProfileSchema.partial() }),
-  z.object({
-    type: z.literal('PlanFollowUpVisit'),
-    data: z.object({ visitId: idSchema, dueDate: dateSchema, repId: idSchema, purpose: textSchema }),
-  }),
-  z.object({ type: z.literal('CompleteFollowUpVisit'), data: z.object({ visitId: idSchema, outcome: textSchema }) }),
-  z.object({
-    type: z.literal('RecordSatisfaction'),
-    data: z.object({ score: z.number(), source: satisfactionSourceSchema, comment: textSchema.nullable().default(null) }),
-  }),
+  z.object({ type: z.literal('PlanFollowUpVisit'), data: visitPlannedSchema }),
+  z.object({ type: z.literal('CompleteFollowUpVisit'), data: visitCompletedSchema }),
+  z.object({ type: z.literal('RecordSatisfaction'), data: satisfactionSchema.extend({ comment: satisfactionSchema.shape.comment.default(null) }) }),
 ]);
 export type CustomerCommand = z.infer<typeof customerCommandSchema>;
 

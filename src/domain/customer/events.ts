@@ -20,20 +20,18 @@ export const customerProfileSchema = z.object({
 
 export const satisfactionSourceSchema = z.enum(['survey', 'visit', 'call', 'complaintClosure', 'other']);
 
+export const visitPlannedSchema = z.object({ visitId: idSchema, dueDate: dateSchema, repId: idSchema, purpose: textSchema });
+export const visitCompletedSchema = z.object({ visitId: idSchema, outcome: textSchema });
+export const satisfactionSchema = z.object({ score: z.number(), source: satisfactionSourceSchema, comment: textSchema.nullable() });
+
 export const customerEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('CustomerRegistered'),
     data: customerProfileSchema.extend({ customerId: idSchema, name: nameSchema }),
   }),
   z.object({ type: z.literal('CustomerProfileUpdated'), data: customerProfileSchema.partial() }),
-  z.object({
-    type: z.literal('FollowUpVisitPlanned'),
-    data: z.object({ visitId: idSchema, dueDate: dateSchema, repId: idSchema, purpose: textSchema }),
-  }),
-  z.object({ type: z.literal('FollowUpVisitCompleted'), data: z.object({ visitId: idSchema, outcome: textSchema }) }),
-  z.object({
-    type: z.literal('SatisfactionRecorded'),
-    data: z.object({ score: z.number(), source: satisfactionSourceSchema, comment: textSchema.nullable() }),
-  }),
+  z.object({ type: z.literal('FollowUpVisitPlanned'), data: visitPlannedSchema }),
+  z.object({ type: z.literal('FollowUpVisitCompleted'), data: visitCompletedSchema }),
+  z.object({ type: z.literal('SatisfactionRecorded'), data: satisfactionSchema }),
 ]);
 export type CustomerEvent = z.infer<typeof customerEventSchema>;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
-import { regionSchema, repRoleSchema } from './events.js';
+import { idSchema, reasonSchema } from '../shared/schemas.js';
+import { repHiredSchema, teamFormedSchema } from './events.js';
 
 export const repCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('HireRep'),
-    data: z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: emailSchema.nullable().default(null) }),
+    data: repHiredSchema.extend({ email: repHiredSchema.shape.email.default(null) }),
   }),
   z.object({ type: z.literal('JoinTeam'), data: z.object({ teamId: idSchema }) }),
   z.object({ type: z.literal('LeaveTeam'), data: z.object({}) }),
@@ -14,9 +14,6 @@ export const repCommandSchema = z.discriminatedUnion('type', [
 export type RepCommand = z.infer<typeof repCommandSchema>;
 
 export const teamCommandSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('FormTeam'),
-    data: z.object({ teamId: idSchema, name: nameSchema, region: regionSchema, managerRepId: idSchema }),
-  }),
+  z.object({ type: z.literal('FormTeam'), data: teamFormedSchema }),
 ]);
 export type TeamCommand = z.infer<typeof teamCommandSchema>;

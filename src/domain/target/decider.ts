@@ -2,19 +2,11 @@ import { refuse } from '../errors.js';
 import { unreachable } from '../shared/decider.js';
 import type { Decider } from '../shared/decider.js';
 import { periodContains } from '../shared/period.js';
-import type { Period } from '../shared/period.js';
+import type { z } from 'zod';
 import type { TargetCommand } from './commands.js';
-import type { TargetEvent, TargetScope } from './events.js';
+import type { TargetEvent, targetSetSchema } from './events.js';
 
-type TargetFacts = {
-  targetId: string;
-  period: Period;
-  metric: 'revenue' | 'wonDeals' | 'newCustomers';
-  scope: TargetScope;
-  amount: number;
-  currency: string | null;
-  parentTargetId: string | null;
-};
+type TargetFacts = z.infer<typeof targetSetSchema>;
 export type TargetState = { status: 'none' } | ({ status: 'active' | 'withdrawn' } & TargetFacts);
 
 /** Setting a child target checks its parent, read from the parent's stream. */
