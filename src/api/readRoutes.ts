@@ -35,7 +35,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const { readModels, runner } = deps;
   const viewer = requireRole('viewer');
-  const common = { preValidation: viewer, security: [{ bearer: [] }] };
+  const security = [{ bearer: [] }];
 
   /** Read-your-writes: waits for minPosition, then the point in time; null when the wait timed out (already answered 503). */
   async function pointInTime(query: z.infer<typeof pointInTimeQuery>, reply: FastifyReply): Promise<PointInTime | null> {
@@ -58,7 +58,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       schema: {
         summary: 'Funnel of a pipeline over a window (cohort or flow), whole or sliced',
         tags: ['projections'],
-        security: common.security,
+        security,
         querystring: pointInTimeQuery.extend(windowQuery.shape).extend({
           pipelineId: z.string().default('standard'),
           mode: z.enum(['cohort', 'flow']).default('cohort'),
@@ -94,7 +94,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       schema: {
         summary: 'Progress of every target, or of those named',
         tags: ['projections'],
-        security: common.security,
+        security,
         querystring: pointInTimeQuery.extend({ targetIds: z.string().optional().describe('comma-separated target ids') }),
         response: responses,
       },
@@ -113,7 +113,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       schema: {
         summary: 'Progress of one target, with its children as a tree',
         tags: ['projections'],
-        security: common.security,
+        security,
         params: z.object({ id: z.string() }),
         querystring: pointInTimeQuery,
         response: responses,
@@ -136,7 +136,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       schema: {
         summary: 'Re-evaluate targets under other rules, beside the actual ones; nothing is written',
         tags: ['projections'],
-        security: common.security,
+        security,
         body: z.object({
           targetIds: z.array(z.string()).optional(),
           attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
@@ -157,7 +157,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/customers/lifecycle',
-    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security: common.security, querystring: pointInTimeQuery, response: responses } },
+    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: responses } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -169,7 +169,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/complaints/stats',
     {
       preValidation: viewer,
-      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: responses },
+      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: responses },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -183,7 +183,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/performance',
     {
       preValidation: viewer,
-      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: responses },
+      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: responses },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -194,7 +194,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/channels',
-    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security: common.security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: responses } },
+    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: responses } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -204,7 +204,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/deals/stalled',
-    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security: common.security, querystring: pointInTimeQuery, response: responses } },
+    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security, querystring: pointInTimeQuery, response: responses } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -216,7 +216,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/deals/:id/timeline',
     {
       preValidation: viewer,
-      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security: common.security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: responses },
+      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: responses },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
