@@ -2,6 +2,8 @@
  * The HTTP API under load (autocannon, 127.0.0.1, 50 connections) over a generated history,
  * each scenario beside a bare Fastify route returning 2 KB of JSON, in the same run.
  * Usage: npm run bench -- api [--deals 100000] [--seconds 10]
+ * autocannon runs in this process, sharing the event loop with the server: every scenario, the
+ * bare route included, pays for it, so absolute rates are low and ratios are only indicative.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
