@@ -1,17 +1,15 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instantSchema } from '../domain/shared/schemas.js';
 import type { ReadModels } from '../projections/readModels.js';
-import type { PointInTime, ProjectionRunner } from '../projections/runner.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
 
-const pointInTimeQuery = z.object({
-  asOf: instantSchema.optional().describe('business time: only what occurred up to then'),
-  knownAt: instantSchema.optional().describe('system time: only what had been recorded by then'),
-  minPosition: z.string().regex(/^\d+$/, 'must be a position as returned by a write').optional().describe('wait (bounded) until the projections include this position'),
+const pointInTimeQuery = basePointInTime.extend({
   explain: z.enum(['true', 'false']).optional().describe('include the deals, customers and event positions behind each figure'),
 });
 const windowQuery = z.object({
@@ -37,19 +35,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const viewer = requireRole('viewer');
   const security = [{ bearer: [] }];
 
-  /** Read-your-writes: waits for minPosition, then the point in time; null when the wait timed out (already answered 503). */
-  async function pointInTime(query: z.infer<typeof pointInTimeQuery>, reply: FastifyReply): Promise<PointInTime | null> {
-    if (query.minPosition !== undefined && !(await runner.waitFor(BigInt(query.minPosition), deps.minPositionWaitMs))) {
-      await sendProblem(reply.header('retry-after', '1'), {
-        title: 'Projections behind',
-        status: 503,
-        code: 'PROJECTIONS_BEHIND',
-        detail: `the projections have not reached position ${query.minPosition} within ${deps.minPositionWaitMs} ms`,
-      });
-      return null;
-    }
-    return { asOf: query.asOf ? new Date(query.asOf) : undefined, knownAt: query.knownAt ? new Date(query.knownAt) : undefined };
-  }
+  const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs);
 
   typed.get(
     '/funnel',

@@ -1,22 +1,24 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { instantSchema } from '../domain/shared/schemas.js';
 import type { ComplaintRecord } from '../projections/complaints.js';
+import { complaintsProjection } from '../projections/complaints.js';
+import { customersProjection } from '../projections/customers.js';
 import { customerLifecycles } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
-import type { PointInTime } from '../projections/runner.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import type { DealRecord, RepFacts, SalesState } from '../projections/sales.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
 import type { TargetRecord } from '../projections/targets.js';
+import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { pageQuery, paginate } from './pagination.js';
+import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
 
-const at = z.object({ asOf: instantSchema.optional(), knownAt: instantSchema.optional() });
+const at = pointInTimeQuery;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const toPointInTime = (q: z.infer<typeof at>): PointInTime => ({ asOf: q.asOf ? new Date(q.asOf) : undefined, knownAt: q.knownAt ? new Date(q.knownAt) : undefined });
 const item = z.record(z.string(), z.unknown());
 const one = { 200: item, '4xx': problemSchema, '5xx': problemSchema };
 const many = { 200: z.object({ items: z.array(item), nextCursor: z.string().nullable() }), '4xx': problemSchema, '5xx': problemSchema };
@@ -77,7 +79,8 @@ const targetView = (t: TargetRecord) => ({
 });
 
 /** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
-export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, requireRole: (role: Role) => RoleCheck): void {
+export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, runner: ProjectionRunner, minPositionWaitMs: number, requireRole: (role: Role) => RoleCheck): void {
+  const resolve = pointInTimeResolver(runner, minPositionWaitMs);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const viewer = requireRole('viewer');
   const route = <S extends object>(summary: string, tag: string, schema: S) => ({ preValidation: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
@@ -85,7 +88,8 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   const idParams = z.object({ id: z.string() });
 
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const pointInTime = toPointInTime(request.query);
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const deal = sales.state.deals.get(request.params.id);
     return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : notFound(reply, 'DEAL_NOT_FOUND', request.params.id);
@@ -108,10 +112,12 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
         }),
         response: many,
       }),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const { sales } = await readModels.statesAt(toPointInTime(q));
-      const now = readModels.now(toPointInTime(q)).getTime();
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
+      const sales = await readModels.stateOf(salesProjection, pointInTime);
+      const now = readModels.now(pointInTime).getTime();
       const deals = [...sales.state.deals.values()].filter(
         (d) =>
           (q.status === undefined || d.status === q.status) &&
@@ -130,7 +136,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   );
 
   typed.get('/customers/:id', route('A customer', 'customer', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const { sales, customers } = await readModels.statesAt(toPointInTime(request.query));
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
+    const [sales, customers] = await Promise.all([readModels.stateOf(salesProjection, pointInTime), readModels.stateOf(customersProjection, pointInTime)]);
     const facts = sales.state.customers.get(request.params.id);
     const record = customers.state.customers.get(request.params.id);
     if (!facts || !record) return notFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
@@ -153,9 +161,10 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
         }),
         response: many,
       }),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const pointInTime = toPointInTime(q);
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
       const { sales, customers, complaints } = await readModels.statesAt(pointInTime);
       const rows = customerLifecycles({ sales: sales.state, customers: customers.state, complaints: complaints.state, now: readModels.now(pointInTime).getTime() }).filter(
         (c) =>
@@ -168,7 +177,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   );
 
   typed.get('/complaints/:id', route('A complaint', 'complaint', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const { complaints } = await readModels.statesAt(toPointInTime(request.query));
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
+    const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
     const complaint = complaints.state.complaints.get(request.params.id);
     return complaint ? complaintView(complaint) : notFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
   });
@@ -183,9 +194,11 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
         }),
         response: many,
       }),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const { complaints } = await readModels.statesAt(toPointInTime(q));
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
+      const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
       const list = [...complaints.state.complaints.values()].filter(
         (c) => (q.status === undefined || c.status === q.status) && (q.severity === undefined || c.severity === q.severity) && (q.customerId === undefined || c.customerId === q.customerId),
       );
@@ -195,7 +208,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   );
 
   typed.get('/targets/:id', route('A target', 'target', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const { targets } = await readModels.statesAt(toPointInTime(request.query));
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
+    const targets = await readModels.stateOf(targetsProjection, pointInTime);
     const target = targets.state.targets.get(request.params.id);
     return target ? targetView(target) : notFound(reply, 'TARGET_NOT_FOUND', request.params.id);
   });
@@ -206,9 +221,11 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
         querystring: at.extend(pageQuery.shape).extend({ period: z.string().optional(), metric: z.enum(['revenue', 'wonDeals', 'newCustomers']).optional(), status: z.enum(['active', 'withdrawn']).optional() }),
         response: many,
       }),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const { targets } = await readModels.statesAt(toPointInTime(q));
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
+      const targets = await readModels.stateOf(targetsProjection, pointInTime);
       const list = [...targets.state.targets.values()].filter(
         (t) => (q.period === undefined || t.period === q.period) && (q.metric === undefined || t.metric === q.metric) && (q.status === undefined || t.status === q.status),
       );
@@ -218,31 +235,36 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   );
 
   typed.get('/pipelines/:id', route('A pipeline as defined at the point in time', 'pipeline', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const { sales } = await readModels.statesAt(toPointInTime(request.query));
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
     const pipeline = sales.state.pipelines.get(request.params.id);
     return pipeline?.status === 'defined' ? pipeline : notFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
   });
 
   typed.get('/reps/:id', route('A rep, with team membership over time', 'rep', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const pointInTime = toPointInTime(request.query);
-    const { sales } = await readModels.statesAt(pointInTime);
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
     const rep = sales.state.reps.get(request.params.id);
     return rep ? repView(rep, readModels.now(pointInTime).getTime()) : notFound(reply, 'REP_NOT_FOUND', request.params.id);
   });
 
-  typed.get('/reps', route('Reps, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional() }), response: many }), async (request) => {
-    const pointInTime = toPointInTime(request.query);
+  typed.get('/reps', route('Reps, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional() }), response: many }), async (request, reply) => {
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
     const now = readModels.now(pointInTime).getTime();
-    const { sales } = await readModels.statesAt(pointInTime);
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
     const reps = [...sales.state.reps.values()].filter((r) => request.query.team === undefined || teamOf(r, now) === request.query.team);
     const page = paginate(reps, (r) => [r.name, r.repId], request.query);
     return { items: page.items.map((r) => repView(r, now)), nextCursor: page.nextCursor };
   });
 
   typed.get('/teams/:id', route('A team and its members now', 'team', { params: idParams, querystring: at, response: one }), async (request, reply) => {
-    const pointInTime = toPointInTime(request.query);
+    const pointInTime = await resolve(request.query, reply);
+    if (!pointInTime) return reply;
     const now = readModels.now(pointInTime).getTime();
-    const { sales } = await readModels.statesAt(pointInTime);
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
     const team = sales.state.teams.get(request.params.id);
     if (!team) return notFound(reply, 'TEAM_NOT_FOUND', request.params.id);
     return { ...team, members: [...sales.state.reps.values()].filter((r) => teamOf(r, now) === team.teamId).map((r) => r.repId) };

@@ -119,8 +119,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     const metrics = createMetrics(app, store, api.runner);
     registerCommandRoutes(app, api.commands, requireRole, metrics);
-    registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs: api.minPositionWaitMs ?? 5000 }, requireRole);
-    registerResourceRoutes(app, api.readModels, requireRole);
+    const minPositionWaitMs = api.minPositionWaitMs ?? 5000;
+    registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs }, requireRole);
+    registerResourceRoutes(app, api.readModels, api.runner, minPositionWaitMs, requireRole);
     registerEventRoutes(app, store, requireRole);
     registerOpsRoutes(app, { store, runner: api.runner, metrics }, requireRole);
   }

@@ -132,7 +132,8 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
       ...(key ? { idempotencyKey: key, commandHash: commandHash(command) } : {}),
     };
     const newEvents = events.map((event, index) => ({
-      eventId: key ? deterministicEventId(streamId, key, index) : deps.newId(),
+      // The fingerprint is part of the id: a different command racing under the same key cannot pass for a retry.
+      eventId: key ? deterministicEventId(streamId, `${key}\u0000${commandHash(command)}`, index) : deps.newId(),
       type: event.type,
       data: event.data as JsonObject,
       metadata: { ...base, schemaVersion: currentSchemaVersion(event.type) },

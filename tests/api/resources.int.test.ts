@@ -35,6 +35,15 @@ describe('resources', () => {
     await api.close();
   });
 
+  it('reads its own write with minPosition, and answers 503 when the projections do not get there', async () => {
+    const { api, lead, get } = await aWorld();
+    const position = (await lead('d9', 1000)).json().position as string;
+    expect((await get(`/deals/d9?minPosition=${position}`)).json()).toMatchObject({ dealId: 'd9' });
+    const behind = await get('/deals?minPosition=999999999');
+    expect(behind.json()).toMatchObject({ status: 503, code: 'PROJECTIONS_BEHIND' });
+    await api.close();
+  });
+
   it('reads reps with their memberships, teams with their members, and pipelines as defined', async () => {
     const { api, get } = await aWorld();
     expect((await get('/reps/ann')).json()).toMatchObject({ repId: 'ann', status: 'active', teamId: 'north', memberships: [{ teamId: 'north', to: null }] });

@@ -97,6 +97,22 @@ describe('command handling on the sqlite store', () => {
       await engine.store.close();
     });
 
+    it('lets only the first of two different commands racing under one key through; the other is refused', async () => {
+      const engine = await anEngine({ dir });
+      await aSalesOrg(engine);
+      await engine.service.deal('d1', aLead('d1'), as('ann'));
+      const commit = { type: 'SetForecastCategory' as const, data: { category: 'commit' as const } };
+      const bestCase = { type: 'SetForecastCategory' as const, data: { category: 'bestCase' as const } };
+      const outcomes = await Promise.allSettled([
+        engine.service.deal('d1', commit, as('ann', { idempotencyKey: 'same' })),
+        engine.service.deal('d1', bestCase, as('ann', { idempotencyKey: 'same' })),
+      ]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect((await engine.store.readStream('deal-d1')).filter((e) => e.type === 'ForecastCategorySet')).toHaveLength(1);
+      await engine.store.close();
+    });
+
     it('refuses a different command under a key already used on the stream', async () => {
       const engine = await anEngine({ dir });
       await aSalesOrg(engine);
