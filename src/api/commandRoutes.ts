@@ -117,6 +117,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
       {
         // Before validation: a caller without the role learns nothing about the body the route wants.
         preValidation: requireRole(route.role),
+        config: route.creates ? {} : { resourceNotFound: `${route.aggregate.toUpperCase()}_NOT_FOUND` },
         schema: {
           summary: route.summary,
           tags: [route.aggregate],

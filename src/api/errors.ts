@@ -6,6 +6,13 @@ import { TimeTravelLimitError } from '../projections/runner.js';
 import type { Problem } from './problem.js';
 import { sendProblem } from './problem.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The not-found code that means "the resource this URL addresses does not exist" (a 404); other not-founds are 422. */
+    resourceNotFound?: string;
+  }
+}
+
 /** The one place where error codes become HTTP statuses (STYLE.md §7). */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -17,7 +24,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
   }
   if (error instanceof DomainError) {
-    const status = error.code.endsWith('_NOT_FOUND') ? 404 : 422;
+    // A customer named in a body that does not exist is a refused command (422), not a missing URL (404).
+    const status = error.code === request.routeOptions.config.resourceNotFound ? 404 : 422;
     return { title: status === 404 ? 'Not found' : 'Refused by a business rule', status, code: error.code, detail: error.message, facts: error.facts };
   }
   if (error instanceof ConcurrencyError) {
@@ -30,9 +38,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       currentVersion: error.actualVersion,
     };
   }
-  if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
-    return { title: 'Invalid request', status: 400, code: error.code, detail: error.message };
-  }
+  if (error instanceof InvalidAppendError) return { title: 'Invalid request', status: 400, code: error.code, detail: error.message };
+  if (error instanceof DuplicateEventIdError) return { title: 'Conflict', status: 409, code: error.code, detail: error.message };
   if (error instanceof TimeTravelLimitError) return { title: 'Too much work for one request', status: 422, code: error.code, detail: error.message };
   if (error instanceof StoreUnavailableError || error instanceof StoreClosedError) {
     return { title: 'Store unavailable', status: 503, code: 'STORE_UNAVAILABLE', detail: error.message };

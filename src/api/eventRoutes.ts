@@ -91,7 +91,13 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
       raw.on('close', stop);
       try {
         for await (const event of subscription) {
-          raw.write(`id: ${String(event.position)}\nevent: ${event.type}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`);
+          // A slow client slows the read, instead of the log piling up in memory.
+          if (!raw.write(`id: ${String(event.position)}\nevent: ${event.type}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`)) {
+            await new Promise<void>((resolve) => {
+              raw.once('drain', resolve);
+              raw.once('close', resolve);
+            });
+          }
         }
       } finally {
         stop();

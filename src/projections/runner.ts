@@ -84,6 +84,7 @@ export class ProjectionRunner {
   private following: Promise<void> | null = null;
   private failure: unknown = null;
   private caughtUp = false;
+  private stopped = false;
   private readonly waiters = new Set<{ position: Position; done: (reached: boolean) => void }>();
 
   constructor(options: RunnerOptions) {
@@ -130,13 +131,37 @@ export class ProjectionRunner {
     this.caughtUp = true;
   }
 
+  /**
+   * Follows the log; when reading or applying fails, the runner reports it (not caught up, so
+   * /ready says so), then resubscribes from where it was, backing off up to 30 s between tries.
+   */
   private async follow(subscription: Subscription): Promise<void> {
-    try {
-      for await (const recorded of subscription) this.applyLive(recorded);
-    } catch (error) {
-      this.failure = error;
-      this.onError(error);
-      for (const waiter of this.waiters) waiter.done(false);
+    let current = subscription;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        for await (const recorded of current) {
+          this.applyLive(recorded);
+          attempt = 0;
+        }
+        return;
+      } catch (error) {
+        this.failure = error;
+        this.caughtUp = false;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+        if (this.stopped) return;
+        const positions = [...this.live.values()].map((entry) => entry.position);
+        const from = positions.includes(null) ? undefined : (positions as Position[]).reduce((a, b) => (a < b ? a : b));
+        current = this.store.subscribe({ after: from });
+        this.subscription = current;
+        const head = await this.store.headPosition().catch(() => null);
+        void (head === null ? Promise.resolve(true) : this.waitFor(head, Number.POSITIVE_INFINITY)).then((reached) => {
+          if (reached && !this.stopped) {
+            this.caughtUp = true;
+            this.failure = null;
+          }
+        });
+      }
     }
   }
 
@@ -180,7 +205,6 @@ export class ProjectionRunner {
   /** Resolves true once the live state includes `position`, false after `timeoutMs` (read-your-writes). */
   waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     if (this.position !== null && this.position >= position) return Promise.resolve(true);
-    if (this.failure) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = {
         position,
@@ -300,8 +324,33 @@ export class ProjectionRunner {
       Object.assign(entry, { ...fresh, rebuilding: false });
       this.takeSnapshot(entry);
       return report(true, entry.position);
+    } catch (error) {
+      // The live loop skipped this projection while it rebuilt: bring its old state up to date before it rejoins.
+      await this.catchUp(entry);
+      throw error;
     } finally {
       entry.rebuilding = false;
+    }
+  }
+
+  /**
+   * Applies to one projection the events the live loop processed since its position. Done only
+   * once a read that started after the live loop's position came back short: nothing is skipped.
+   */
+  private async catchUp(entry: Live): Promise<void> {
+    for (;;) {
+      const head = await this.store.headPosition();
+      const batch = await this.store.readAll({ after: entry.position ?? undefined, filter: { types: entry.projection.eventTypes }, limit: BATCH });
+      for (const recorded of batch) {
+        const event = toProjectedEvent(recorded);
+        entry.projection.apply(entry.state, event);
+        entry.position = recorded.position;
+        entry.maxOccurredAt = max(entry.maxOccurredAt, event.occurredAt);
+        entry.maxRecordedAt = max(entry.maxRecordedAt, event.recordedAt);
+      }
+      if (batch.length === BATCH) continue;
+      if (head !== null && (entry.position === null || head > entry.position)) entry.position = head;
+      if (this.position === null || (entry.position !== null && entry.position >= this.position)) return;
     }
   }
 
@@ -317,6 +366,7 @@ export class ProjectionRunner {
 
   /** Stops following the log and saves a snapshot of every projection that moved since its last one. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.close();
     await this.following;
     for (const entry of this.live.values()) if (!entry.rebuilding) this.takeSnapshot(entry);

@@ -112,6 +112,8 @@ describe('the HTTP API', () => {
       expect(zero.json()).toMatchObject({ code: 'AMOUNT_NOT_POSITIVE' });
       const ghost = await post('/deals/ghost/stage', { stageId: 'proposal' }, 'rep');
       expect(ghost.json()).toMatchObject({ status: 404, code: 'DEAL_NOT_FOUND' });
+      const unknownCustomer = await post('/deals', { ...lead, dealId: 'd2', customerId: 'ghost' }, 'rep');
+      expect(unknownCustomer.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NOT_FOUND' });
       const taken = await post('/customers', { ...customer, customerId: 'acme2', name: ' ACME  ab' }, 'rep');
       expect(taken.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'acme' } });
       expect(await api.eventCount()).toBe(before);

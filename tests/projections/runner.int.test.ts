@@ -188,3 +188,57 @@ describe('projection runner', () => {
     await world.store.close();
   });
 });
+
+describe('projection runner under failure', () => {
+  it('after a failed rebuild, the projection still holds every event, those appended meanwhile included', async () => {
+    const world = await aRunnerWorld();
+    const runner = world.runner();
+    await runner.start();
+    // a projection whose rebuild fails part-way (its first apply during the rebuild throws)
+    const entry = (runner as unknown as { live: Map<string, { projection: { apply: (s: unknown, e: unknown) => void } }> }).live.get('sales');
+    const original = entry?.projection.apply;
+    let fail = true;
+    if (entry && original) entry.projection = { ...entry.projection, apply: (s, e) => (fail ? ((fail = false), (() => { throw new Error('disk on fire'); })()) : original(s, e)) };
+    const rebuilding = runner.rebuild('sales').catch((error: unknown) => error);
+    world.setClock(new Date('2026-08-03T10:00:00Z'));
+    await loadHistory(world.store, world.setClock, new History().lead('meanwhile', '2026-08-03T09:00:00.000Z').events);
+    expect(await rebuilding).toMatchObject({ message: 'disk on fire' });
+    if (entry && original) entry.projection = { ...entry.projection, apply: original };
+    const [position] = await loadHistory(world.store, world.setClock, new History().lead('after', '2026-08-03T11:00:00.000Z').events.map((e) => ({ ...e, recordedAt: day('2026-08-03T11:00:00Z') })));
+    expect(await runner.waitFor(position ?? 0n, 5_000)).toBe(true);
+    const deals = runner.current(salesProjection).deals;
+    expect(deals.has('meanwhile')).toBe(true);
+    expect(deals.has('after')).toBe(true);
+    expect(runner.current(salesProjection)).toEqual(replay(salesProjection, (await world.store.readAll({ limit: 10_000 })).map(toProjectedEvent)));
+    await runner.stop();
+    await world.store.close();
+  });
+
+  it('when following the log fails, it says it is not caught up, then resubscribes and catches up', async () => {
+    const world = await aRunnerWorld();
+    let failures = 1;
+    const flaky = {
+      ...world.store,
+      subscribe: (options: Parameters<typeof world.store.subscribe>[0]) => {
+        const subscription = world.store.subscribe(options);
+        if (failures-- <= 0) return subscription;
+        const iterator = subscription[Symbol.asyncIterator]();
+        let delivered = 0;
+        return {
+          close: () => subscription.close(),
+          [Symbol.asyncIterator]: () => ({ next: async () => (++delivered > 3 ? Promise.reject(new Error('connection reset')) : iterator.next()) }),
+        };
+      },
+    };
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner({ store: flaky, snapshots: openSqliteSnapshotStore(world.file), projections: [salesProjection], onError: (e) => errors.push(e) });
+    const started = runner.start();
+    await expect.poll(() => errors.length).toBeGreaterThan(0);
+    expect(runner.isCaughtUp).toBe(false);
+    await started;
+    await expect.poll(() => runner.isCaughtUp, { timeout: 5_000 }).toBe(true);
+    expect(runner.current(salesProjection)).toEqual(replay(salesProjection, world.stored));
+    await runner.stop();
+    await world.store.close();
+  });
+});
