@@ -18,6 +18,11 @@ export function createMemorySnapshotStore(): SnapshotStore {
       }
       return best;
     },
+    prune: async (projection, version, keep) => {
+      const mine = snapshots.filter((s) => s.meta.projection === projection && s.meta.version === version).sort((a, b) => (a.meta.position < b.meta.position ? 1 : -1));
+      const drop = new Set(mine.slice(keep));
+      snapshots = snapshots.filter((s) => !drop.has(s));
+    },
     list: async (projection) => snapshots.filter((s) => s.meta.projection === projection).map((s) => s.meta),
     deleteAll: async (projection) => {
       snapshots = projection === undefined ? [] : snapshots.filter((s) => s.meta.projection !== projection);

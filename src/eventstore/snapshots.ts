@@ -18,6 +18,8 @@ export interface SnapshotStore {
   /** The snapshot with the greatest position for this projection version, within the bounds given. */
   nearest(projection: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<Snapshot | null>;
   list(projection: string): Promise<SnapshotMeta[]>;
+  /** Keeps the `keep` newest snapshots of a projection version and deletes the older ones. */
+  prune(projection: string, version: number, keep: number): Promise<void>;
   /** Drops the snapshots of a projection (all versions), or of every projection. */
   deleteAll(projection?: string): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,8 @@ export type RunnerOptions = {
   projections: readonly AnyProjection[];
   /** Events a projection applies between two regular snapshots; bounds what a time-travel query replays. */
   snapshotEvery?: number;
+  /** How many snapshots of each projection are kept, the newest (older ones are deleted). */
+  keepSnapshots?: number;
   clock?: () => Date;
   onError?: (error: unknown) => void;
 };
@@ -77,6 +79,7 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly snapshots: SnapshotStore;
   private readonly snapshotEvery: number;
+  private readonly keepSnapshots: number;
   private readonly clock: () => Date;
   private readonly onError: (error: unknown) => void;
   private position: Position | null = null;
@@ -91,6 +94,7 @@ export class ProjectionRunner {
     this.store = options.store;
     this.snapshots = options.snapshots;
     this.snapshotEvery = options.snapshotEvery ?? 25_000;
+    this.keepSnapshots = options.keepSnapshots ?? 50;
     this.clock = options.clock ?? (() => new Date());
     this.onError = options.onError ?? (() => undefined);
     // Each projection only ever receives the state its own init() made: erasing the state type here is safe.
@@ -199,7 +203,10 @@ export class ProjectionRunner {
     };
     entry.sinceSnapshot = 0;
     entry.lastSnapshot = entry.position;
-    this.snapshots.save(snapshot).catch(this.onError);
+    this.snapshots
+      .save(snapshot)
+      .then(() => this.snapshots.prune(name, version, this.keepSnapshots))
+      .catch(this.onError);
   }
 
   /** Resolves true once the live state includes `position`, false after `timeoutMs` (read-your-writes). */

@@ -93,6 +93,17 @@ describe('projection runner', () => {
     await world.store.close();
   });
 
+  it('keeps only the newest snapshots', async () => {
+    const world = await aRunnerWorld();
+    const runner = new ProjectionRunner({ store: world.store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 5, keepSnapshots: 3 });
+    await runner.start();
+    await runner.stop();
+    const kept = await world.snapshots.list('sales');
+    expect(kept).toHaveLength(3);
+    expect(kept.at(-1)?.position).toBe(runner.livePosition);
+    await world.store.close();
+  });
+
   it('rebuilds by itself when the projection version changes', async () => {
     const world = await aRunnerWorld();
     const v1 = world.runner();

@@ -55,6 +55,10 @@ export function openSqliteSnapshotStore(file: string): SnapshotStore {
     'SELECT projection, version, position, max_occurred_at, max_recorded_at, taken_at FROM projection_snapshots WHERE projection = ? ORDER BY position',
   );
   const deleteOne = db.prepare('DELETE FROM projection_snapshots WHERE projection = ?');
+  const prune = db.prepare(
+    `DELETE FROM projection_snapshots WHERE projection = ? AND version = ? AND position NOT IN
+       (SELECT position FROM projection_snapshots WHERE projection = ? AND version = ? ORDER BY position DESC LIMIT ?)`,
+  );
   const deleteAll = db.prepare('DELETE FROM projection_snapshots');
 
   return {
@@ -64,6 +68,9 @@ export function openSqliteSnapshotStore(file: string): SnapshotStore {
     async nearest(projection, version, bounds = {}) {
       const row = nearest.get(projection, version, bounds.maxOccurredAt ?? Number.MAX_SAFE_INTEGER, bounds.maxRecordedAt ?? Number.MAX_SAFE_INTEGER);
       return row ? toSnapshot(row) : null;
+    },
+    async prune(projection, version, keep) {
+      prune.run(projection, version, projection, version, keep);
     },
     async list(projection): Promise<SnapshotMeta[]> {
       return list.all(projection).map((row) => toSnapshot({ ...row, state: Buffer.alloc(0) }).meta);
