@@ -9,7 +9,7 @@ import { customerCommandSchema } from '../domain/customer/commands.js';
 import { dealCommandSchema } from '../domain/deal/commands.js';
 import { repCommandSchema, teamCommandSchema } from '../domain/organisation/commands.js';
 import { pipelineCommandSchema } from '../domain/pipeline/commands.js';
-import { instantSchema } from '../domain/shared/schemas.js';
+import { idSchema, instantSchema } from '../domain/shared/schemas.js';
 import { targetCommandSchema } from '../domain/target/commands.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
@@ -96,7 +96,7 @@ const commandHeaders = z.object({
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),
 });
 
-const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be an id of 1–64 letters, digits, _ . or -');
+const idParam = idSchema;
 
 /** One POST per domain command (DESIGN.md §3): validated by the command's schema, authorised by role, answered with version and position. */
 export function registerCommandRoutes(app: FastifyInstance, commands: CommandService, requireRole: (role: Role) => RoleCheck, metrics: Metrics): void {

@@ -24,7 +24,7 @@ export function createMetrics(app: FastifyInstance, store: EventStore, runner: P
   const appended = new Counter({ name: 'events_appended_total', help: 'Events appended through the API', labelNames: ['type'], registers: [registry] });
   new Gauge({
     name: 'projection_lag_events',
-    help: 'Positions between the head of the log and what each projection has applied',
+    help: 'Log positions between the head and what each projection has applied (events, with sqlite; EventStoreDB positions are byte offsets, not counts)',
     labelNames: ['projection'],
     registers: [registry],
     async collect() {

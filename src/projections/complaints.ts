@@ -1,3 +1,4 @@
+import type { ComplaintStatus } from '../domain/complaint/decider.js';
 import type { Severity } from '../domain/complaint/events.js';
 import type { Position } from '../eventstore/port.js';
 import { idOf } from './events.js';
@@ -10,7 +11,7 @@ export type ComplaintRecord = {
   dealId: string | null;
   category: string;
   severity: Severity;
-  status: 'raised' | 'acknowledged' | 'escalated' | 'resolved' | 'closed' | 'reopened';
+  status: ComplaintStatus;
   raisedAt: number;
   raisedPosition: Position;
   acknowledgedAt: number | null;

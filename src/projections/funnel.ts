@@ -93,10 +93,13 @@ function stageIndex(stages: readonly PipelineStage[]): Map<string, number> {
   return new Map(stages.map((s, i) => [s.stageId, i]));
 }
 
-/** Duration of every completed visit of a stage: entered, then left by a move or a close. */
+/** Duration of every completed visit of a stage: entered, then left by a move or a close (an earlier close too, if it was reopened). */
 function visits(deal: DealRecord, include: (enteredAt: number) => boolean, into: Map<string, number[]>): void {
+  const closes = deal.closedAt === null ? (deal.priorCloses ?? []) : [...(deal.priorCloses ?? []), deal.closedAt];
   deal.entries.forEach((entry, i) => {
-    const end = deal.entries[i + 1]?.at ?? deal.closedAt;
+    const next = deal.entries[i + 1]?.at ?? null;
+    const close = closes.find((c) => c >= entry.at && (next === null || c <= next));
+    const end = close ?? next;
     if (end === null || !include(entry.at)) return;
     const list = into.get(entry.stageId) ?? [];
     list.push((end - entry.at) / DAY_MS);
@@ -155,9 +158,11 @@ function report(state: SalesState, query: FunnelQuery, slice: string | null, cou
 
   if (query.mode === 'cohort') {
     for (const deal of deals) {
-      // won counts as having reached every stage; otherwise the furthest stage ever entered
-      let furthest = deal.status === 'won' ? stages.length - 1 : -1;
-      for (const entry of deal.entries) furthest = Math.max(furthest, index.get(entry.stageId) ?? -1);
+      // DESIGN.md §4: won reaches every stage; lost counts up to the stage it was lost at; open, its furthest stage
+      let furthest = -1;
+      if (deal.status === 'won') furthest = stages.length - 1;
+      else if (deal.status === 'lost' && deal.lostStageId !== null && index.has(deal.lostStageId)) furthest = index.get(deal.lostStageId) as number;
+      else for (const entry of deal.entries) furthest = Math.max(furthest, index.get(entry.stageId) ?? -1);
       for (let i = 0; i <= furthest; i++) {
         const entryIndex = deal.entries.findIndex((e) => e.stageId === stages[i]?.stageId);
         reachedBy[i]?.push({ dealId: deal.dealId, position: entryIndex >= 0 ? entryPosition(deal, entryIndex) : String(deal.closedPosition) });

@@ -1,3 +1,5 @@
+import { recordMembership, teamAt } from '../domain/organisation/membership.js';
+import type { MembershipSpan } from '../domain/organisation/membership.js';
 import { pipelineDecider } from '../domain/pipeline/decider.js';
 import type { PipelineState } from '../domain/pipeline/decider.js';
 import type { Position } from '../eventstore/port.js';
@@ -56,12 +58,13 @@ export type DealRecord = {
   lastContactAt: number | null;
   offers: number;
   reopened: number;
+  /** Closes before a reopen (null until a deal is reopened): they end the stage visit they closed. */
+  priorCloses: number[] | null;
   /** Late entries among its events (recorded more than a day after they occurred). */
   lateEntries: number;
 };
 
-export type TeamSpan = { teamId: string; from: number; to: number | null };
-export type RepFacts = { repId: string; name: string; role: string; departedAt: number | null; spans: TeamSpan[] };
+export type RepFacts = { repId: string; name: string; role: string; departedAt: number | null; spans: MembershipSpan[] };
 export type TeamFacts = { teamId: string; name: string; region: string; managerRepId: string };
 export type CustomerFacts = { customerId: string; name: string; segment: string; region: string; channel: string; registeredAt: number };
 
@@ -84,12 +87,8 @@ const intern = (state: SalesState, value: string): string => {
   return value;
 };
 
-/** The team a rep was in at `at`: joining counts from its instant, leaving from its own. */
-export function teamOf(rep: RepFacts | undefined, at: number): string | null {
-  if (!rep) return null;
-  for (const span of rep.spans) if (span.from <= at && (span.to === null || at < span.to)) return span.teamId;
-  return null;
-}
+/** The team a rep was in at `at` (the domain's own definition of membership over time). */
+export const teamOf = (rep: RepFacts | undefined, at: number): string | null => (rep ? teamAt(rep.spans, at) : null);
 
 /** Who owned the deal at `at`. */
 export function ownerAt(deal: DealRecord, at: number): string {
@@ -144,6 +143,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       lastContactAt: null,
       offers: 0,
       reopened: 0,
+      priorCloses: null,
       lateEntries: event.recordedAt - event.occurredAt > LATE_ENTRY_MS ? 1 : 0,
     });
     return;
@@ -207,6 +207,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       return;
     case 'DealReopened': {
       const stageId = intern(state, event.data.stageId);
+      if (deal.closedAt !== null) (deal.priorCloses ??= []).push(deal.closedAt);
       Object.assign(deal, {
         ...NOT_CLOSED,
         status: 'open',
@@ -214,7 +215,8 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
         reopened: deal.reopened + 1,
         lastTouchAt: event.occurredAt,
       });
-      if (stageId !== deal.entries[deal.entries.length - 1]?.stageId) deal.entries.push({ stageId, at: event.occurredAt, position: compactPosition(event.position) });
+      // A reopen starts a new visit, in the same stage or another.
+      deal.entries.push({ stageId, at: event.occurredAt, position: compactPosition(event.position) });
       return;
     }
     default:
@@ -245,7 +247,7 @@ const DEAL_EVENTS = [
  */
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
-  version: 3,
+  version: 4,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',
@@ -279,11 +281,9 @@ export const salesProjection: Projection<SalesState> = {
         state.reps.set(event.data.repId, { repId: event.data.repId, name: event.data.name, role: event.data.role, departedAt: null, spans: [] });
         return;
       case 'RepJoinedTeam':
-        state.reps.get(idOf(event.streamId))?.spans.push({ teamId: intern(state, event.data.teamId), from: event.occurredAt, to: null });
-        return;
       case 'RepLeftTeam': {
-        const open = state.reps.get(idOf(event.streamId))?.spans.at(-1);
-        if (open && open.to === null) open.to = event.occurredAt;
+        const rep = state.reps.get(idOf(event.streamId));
+        if (rep) recordMembership(rep.spans, { type: event.type, data: { teamId: intern(state, event.data.teamId) } }, event.occurredAt);
         return;
       }
       case 'RepDeparted': {

@@ -47,17 +47,17 @@ describe('funnel', () => {
     const [report] = funnel(state, { ...july, mode: 'cohort' });
     const stages = byStage(report?.stages ?? []);
 
-    it('counts reach cumulatively: a skip or a move back keeps the furthest stage, a win reaches all', () => {
+    it('counts reach cumulatively: a skip counts, a win reaches all, a loss counts up to the stage it was lost at', () => {
       expect(report?.stages.map((s) => [s.stageId, s.reached])).toEqual([
         ['lead', 5],
-        ['qualified', 4], // A, B (skipped it, reached proposal), C, D
-        ['proposal', 3], // A, B, D (moved back, but reached it)
+        ['qualified', 4], // A, B (skipped it, lost at proposal), C, D
+        ['proposal', 2], // A, B; D was there, but moved back and was lost at qualified
         ['negotiation', 1], // A
       ]);
     });
 
     it('converts stage to stage as reached(next) / reached, and the last stage to won', () => {
-      expect(report?.stages.map((s) => s.conversionToNext)).toEqual([0.8, 0.75, 0.3333, 1]);
+      expect(report?.stages.map((s) => s.conversionToNext)).toEqual([0.8, 0.5, 0.5, 1]);
     });
 
     it('counts outcomes and the win rate over closed deals', () => {
@@ -102,7 +102,7 @@ describe('funnel', () => {
       const slices = funnel(state, { ...july, mode: 'cohort', sliceBy: 'owner' });
       expect(slices.map((s) => [s.slice, s.stages.map((r) => r.reached), s.won, s.lost, s.winRate])).toEqual([
         ['ann', [3, 2, 2, 1], 1, 1, 0.5],
-        ['bo', [2, 2, 1, 0], 0, 1, 0],
+        ['bo', [2, 2, 0, 0], 0, 1, 0],
       ]);
     });
 
@@ -151,6 +151,24 @@ describe('funnel', () => {
         ['2026-06', 1, 1],
         ['2026-07', 5, 1],
       ]);
+    });
+  });
+
+  describe('a reopened deal', () => {
+    it('ends a stage visit at the close, not at the reopen: the time it was closed is no time in a stage', () => {
+      const h = new History()
+        .standardPipeline()
+        .rep('ann', 'north')
+        .lead('R', '2026-07-01')
+        .move('R', 'lead', 'proposal', '2026-07-05')
+        .lose('R', 'timing', 'proposal', '2026-07-15')
+        .add('R', { type: 'DealReopened', data: { reason: 'budget freed', stageId: 'negotiation' } }, '2026-10-13')
+        .sign('R', 50_000, '2026-10-23');
+      const [report] = funnel(replay(salesProjection, h.events), { ...july, mode: 'cohort' });
+      // proposal: 07-05 to the loss on 07-15 (10 days), not to the reopen in October
+      expect(report?.stages.find((s) => s.stageId === 'proposal')).toMatchObject({ meanDaysInStage: 10 });
+      expect(report?.stages.find((s) => s.stageId === 'negotiation')).toMatchObject({ meanDaysInStage: 10 });
+      expect(report).toMatchObject({ won: 1, lost: 0 });
     });
   });
 

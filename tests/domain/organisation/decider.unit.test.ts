@@ -59,7 +59,7 @@ describe('team', () => {
 });
 
 describe('team membership over time', () => {
-  const at = (iso: string) => new Date(iso);
+  const at = (iso: string) => Date.parse(iso);
   const history = membershipHistory([
     { event: hired, occurredAt: at('2026-01-01T00:00:00Z') },
     { event: joinedNorth, occurredAt: at('2026-02-01T00:00:00Z') },
