@@ -15,11 +15,30 @@ export type RoleCheck = (request: FastifyRequest, reply: FastifyReply) => Promis
 const PUBLIC = [/^\/health$/, /^\/ready$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/];
 
 /**
+ * Failed authentications per client address and minute. The per-key rate limit cannot see them
+ * (they are answered before a key is known), so guessing keys is limited here.
+ */
+export const MAX_FAILED_AUTH_PER_MINUTE = 60;
+
+function failedAttempts() {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (address: string, now: number): number => {
+    if (windows.size > 10_000) for (const [key, w] of windows) if (now - w.start >= 60_000) windows.delete(key);
+    const current = windows.get(address);
+    const window = current && now - current.start < 60_000 ? current : { start: now, count: 0 };
+    window.count += 1;
+    windows.set(address, window);
+    return window.count;
+  };
+}
+
+/**
  * Every route but the public ones needs `Authorization: Bearer <key>`: 401 without a known key.
  * Routes then name the least role they need (`requireRole`): 403 below it.
  */
 export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (role: Role) => RoleCheck {
   app.decorateRequest('apiKey', null);
+  const countFailure = failedAttempts();
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.some((pattern) => pattern.test(path))) return;
@@ -27,6 +46,14 @@ export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (ro
     const secret = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
     const key = secret ? authenticate(keys, secret) : null;
     if (!key) {
+      if (countFailure(request.ip, Date.now()) > MAX_FAILED_AUTH_PER_MINUTE) {
+        return sendProblem(reply.header('retry-after', '60'), {
+          title: 'Too many requests',
+          status: 429,
+          code: 'RATE_LIMITED',
+          detail: `more than ${MAX_FAILED_AUTH_PER_MINUTE} requests without a valid key a minute from this address`,
+        });
+      }
       reply.header('www-authenticate', 'Bearer');
       return sendProblem(reply, {
         title: 'Unauthorized',

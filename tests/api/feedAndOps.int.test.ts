@@ -80,6 +80,17 @@ describe('protection', () => {
     await api.close();
   });
 
+  it('limits requests without a valid key too, so keys cannot be guessed at full speed', async () => {
+    const api = await anApi(dir);
+    const { MAX_FAILED_AUTH_PER_MINUTE } = await import('../../src/api/authPlugin.js');
+    const statuses = new Set<number>();
+    for (let i = 0; i <= MAX_FAILED_AUTH_PER_MINUTE; i++) statuses.add((await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: `Bearer guess-${i}` } })).statusCode);
+    expect([...statuses]).toEqual([401, 429]);
+    const limited = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: 'Bearer another-guess' } });
+    expect(limited.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    await api.close();
+  });
+
   it('refuses a body over the size limit with 413 and appends nothing', async () => {
     const api = await anApi(dir);
     const before = await api.eventCount();
