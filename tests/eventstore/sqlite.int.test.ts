@@ -126,6 +126,19 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('never stamps earlier than another process did on the same file, even with a clock behind', async () => {
+    const file = aFile();
+    const ahead = openSqliteStore({ file, now: () => new Date('2026-07-01T10:00:00.000Z') });
+    const behind = openSqliteStore({ file, now: () => new Date('2026-07-01T09:00:00.000Z') });
+    await behind.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' });
+    await ahead.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' });
+    await behind.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' });
+    const stamps = (await behind.readAll()).map((e) => e.metadata.recordedAt);
+    expect(stamps).toEqual(['2026-07-01T09:00:00.000Z', '2026-07-01T10:00:00.000Z', '2026-07-01T10:00:00.000Z']);
+    await ahead.close();
+    await behind.close();
+  });
+
   it('close waits for appends already requested', async () => {
     const file = aFile();
     const store = openSqliteStore({ file });

@@ -93,6 +93,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     .prepare<[], string>("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1")
     .pluck();
   const headPosition = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
+  // Changes only when another connection commits: until then our own last stamp is the last one.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let lastStamp: { dataVersion: number; recordedAt: string | undefined } | null = null;
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
@@ -184,10 +187,12 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Outcome[] | null {
     const outcomes: Outcome[] = [];
     begin.run();
-    // Read inside the write lock: another process may have appended since.
+    // Inside the write lock: if another process appended since our last commit, its stamp is read back.
     const stamped = now().toISOString();
-    const previous = lastRecordedAt.get();
+    const version = dataVersion.get() as number;
+    const previous = lastStamp && lastStamp.dataVersion === version ? lastStamp.recordedAt : lastRecordedAt.get();
     const recordedAt = previous !== undefined && previous > stamped ? previous : stamped;
+    lastStamp = { dataVersion: version, recordedAt };
     for (const pending of batch) {
       if (withSavepoints) savepoint.run();
       try {
