@@ -87,10 +87,11 @@ export async function decideCommand<S, C, E, X>(
   command: C,
   metadata: CommandMetadata,
   loadContext: (state: S) => Promise<X>,
+  hash: string | undefined = metadata.idempotencyKey ? commandHash(command) : undefined,
 ): Promise<Decision<S, E>> {
   const loaded = await loadAggregate(deps.store, aggregate, streamId);
-  if (metadata.idempotencyKey) {
-    const earlier = earlierResult(streamId, loaded.recorded, metadata.idempotencyKey, commandHash(command));
+  if (metadata.idempotencyKey && hash !== undefined) {
+    const earlier = earlierResult(streamId, loaded.recorded, metadata.idempotencyKey, hash);
     if (earlier) return { replay: earlier };
   }
   if (metadata.expectedVersion !== undefined && metadata.expectedVersion !== (loaded.version ?? -1)) {
@@ -118,9 +119,10 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
 ): Promise<CommandResult> {
   const streamId = `${aggregate.category}-${id}`;
   const key = metadata.idempotencyKey;
+  const hash = key ? commandHash(command) : undefined;
   const correlationId = metadata.correlationId ?? deps.newId();
   for (let attempt = 0; ; attempt++) {
-    const decision = await decideCommand(deps, aggregate, streamId, command, metadata, loadContext);
+    const decision = await decideCommand(deps, aggregate, streamId, command, metadata, loadContext, hash);
     if ('replay' in decision) return decision.replay;
     const { loaded, events, occurredAt } = decision;
     if (events.length === 0) return resultOf(streamId, loaded.recorded.slice(-1), false);
@@ -129,11 +131,11 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
       actor: metadata.actor,
       correlationId,
       causationId: metadata.causationId ?? correlationId,
-      ...(key ? { idempotencyKey: key, commandHash: commandHash(command) } : {}),
+      ...(key ? { idempotencyKey: key, commandHash: hash } : {}),
     };
     const newEvents = events.map((event, index) => ({
       // The fingerprint is part of the id: a different command racing under the same key cannot pass for a retry.
-      eventId: key ? deterministicEventId(streamId, `${key}\u0000${commandHash(command)}`, index) : deps.newId(),
+      eventId: key ? deterministicEventId(streamId, `${key}\u0000${hash}`, index) : deps.newId(),
       type: event.type,
       data: event.data as JsonObject,
       metadata: { ...base, schemaVersion: currentSchemaVersion(event.type) },
