@@ -5,7 +5,7 @@
  * autocannon runs in a child process (bench/apiLoad.ts), so it does not share the server's event
  * loop; on a 2-core machine the two then have a core each.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,8 @@ const LOADER = fileURLToPath(new URL('./apiLoad.ts', import.meta.url));
 
 /** Runs one scenario from the load-generator process and reads its figures. */
 function load(url: string, options: { paths?: string[]; post?: { body: string } } = {}): Promise<Load> {
-  const scenario = JSON.stringify({ url, secret: SECRET, seconds: SECONDS, ...options });
+  const scenario = join(tmpdir(), `bench-api-scenario-${process.pid}.json`);
+  writeFileSync(scenario, JSON.stringify({ url, secret: SECRET, seconds: SECONDS, ...options }));
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', LOADER, scenario], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) reject(error);
