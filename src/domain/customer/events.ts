@@ -8,7 +8,6 @@ export const contactSchema = z.object({
   email: emailSchema.nullable(),
   phone: z.string().trim().regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a phone number').nullable(),
 });
-export type Contact = z.infer<typeof contactSchema>;
 
 export const customerProfileSchema = z.object({
   segment: segmentSchema,

@@ -1,6 +1,3 @@
-/** A domain event before it is recorded: the application adds ids and metadata (DESIGN.md §2). */
-export type DomainEvent<Type extends string = string, Data = unknown> = { type: Type; data: Data };
-
 /**
  * An aggregate's behaviour as three pure functions (STYLE.md §1). `decide` gets everything it may
  * depend on as input: the command, the state folded from the stream, and a context of facts read

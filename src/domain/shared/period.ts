@@ -30,7 +30,3 @@ export function periodContains(outer: Period, inner: Period): boolean {
   return a.start <= b.start && b.end <= a.end;
 }
 
-export function instantInPeriod(instant: Date, period: Period): boolean {
-  const { start, end } = periodRange(period);
-  return start <= instant && instant < end;
-}

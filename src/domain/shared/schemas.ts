@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-export const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 /** Ids of aggregates are ULIDs, except the few with a chosen name (the `standard` pipeline). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, _ . or -');
-export const ulidSchema = z.string().regex(ULID, 'must be a ULID');
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 export const textSchema = z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters');
 export const reasonSchema = z.string().trim().min(1, 'a reason is required').max(2000, 'must be at most 2000 characters');

@@ -5,7 +5,6 @@ import { idSchema, reasonSchema } from '../shared/schemas.js';
 export const targetMetricSchema = z.enum(['revenue', 'wonDeals', 'newCustomers']);
 export const scopeKindSchema = z.enum(['org', 'team', 'rep', 'region', 'productLine', 'channel', 'segment']);
 export const targetScopeSchema = z.object({ kind: scopeKindSchema, id: z.string().trim().min(1).max(100).nullable() });
-export type TargetScope = z.infer<typeof targetScopeSchema>;
 
 export const targetSetSchema = z.object({
   targetId: idSchema,
