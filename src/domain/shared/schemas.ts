@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-
 /** Ids of aggregates are ULIDs, except the few with a chosen name (the `standard` pipeline). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, _ . or -');
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
