@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three tiers by file suffix (STYLE.md §10), each runnable alone: `vitest run --project unit`.
 export default defineConfig({
   test: {
+    setupFiles: ['tests/support/tableEquality.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.unit.test.ts'] } },
       { extends: true, test: {

@@ -83,18 +83,22 @@ export async function main(): Promise<void> {
   const total = generated.result.length;
   const deals = generated.result.filter((p) => p.event.type === 'LeadFound').length;
   const middle = generated.result[Math.floor(total / 2)]?.recordedAt ?? 0;
+  // The queries ask for points spread over the middle tenth of the history, so they land anywhere between two snapshots.
+  const points = Array.from({ length: QUERIES }, (_, i) => generated.result[Math.floor(total * (0.45 + (0.1 * i) / Math.max(1, QUERIES - 1)))]?.recordedAt ?? middle);
   console.log(`generated ${total.toLocaleString('en-US')} events (${deals.toLocaleString('en-US')} deals) in ${generated.seconds.toFixed(1)} s; loaded at ${formatRate(total / loaded.seconds)} events/s`);
   generated.result.length = 0;
 
   // memory first, on a fresh heap: the live states of all projections, per deal
   gc?.();
   gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  // Heap and array buffers both: the deal and customer tables live in typed arrays, off the heap.
+  const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const heapBefore = used();
   const holder = new ProjectionRunner({ store, snapshots: createMemorySnapshotStore(), projections, snapshotEvery: Number.MAX_SAFE_INTEGER });
   await holder.start();
   gc?.();
   gc?.();
-  const perDeal = (process.memoryUsage().heapUsed - heapBefore) / deals;
+  const perDeal = (used() - heapBefore) / deals;
   // the states must still be alive when the heap is measured
   if (holder.current(salesProjection).deals.size !== deals) throw new Error('deal count mismatch');
   await holder.stop();
@@ -124,14 +128,14 @@ export async function main(): Promise<void> {
   const knownAt = new Date(middle);
   const latencies: number[] = [];
   let replayed = 0;
-  for (let i = 0; i < QUERIES; i++) {
+  for (const point of points) {
     const { seconds, result } = await timed(async () => {
-      const at = await live.stateAt(salesProjection, { knownAt });
-      funnel(at.state, windowQuery);
+      const at = await live.stateAt(salesProjection, { knownAt: new Date(point) });
+      funnel(at.state, { ...windowQuery, to: point });
       return at.replayed;
     });
     latencies.push(seconds * 1000);
-    replayed = result;
+    replayed = Math.max(replayed, result);
   }
   latencies.sort((a, b) => a - b);
   const cold = new ProjectionRunner({ store, snapshots: createMemorySnapshotStore(), projections: [salesProjection] });
@@ -155,14 +159,14 @@ export async function main(): Promise<void> {
       ['full rebuild of all projections', `${formatRate(rebuildRate)} events/s`, `raw readAll + JSON parse: ${formatRate(rawRate)} events/s`, `${(rebuildRate / rawRate).toFixed(2)}×`, '≥ 0.5×', rebuildRate / rawRate >= 0.5 ? 'met' : 'NOT MET'],
       ['peak RSS during rebuild', mb(rebuildRss), '', '', '', ''],
       [
-        `knownAt mid-history + funnel (replays ≤ ${replayed.toLocaleString('en-US')} events)`,
+        `knownAt in the middle tenth + funnel, ${QUERIES} points (replays ≤ ${replayed.toLocaleString('en-US')} events)`,
         `median ${median.toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms`,
         `full replay to the same point: ${fullMedian.toFixed(0)} ms`,
         `${(fullMedian / median).toFixed(1)}× faster`,
         '≥ 20×',
         fullMedian / median >= 20 ? 'met' : 'NOT MET',
       ],
-      ['projection state per deal (all projections)', `${Math.round(perDeal)} bytes`, `${mb(perDeal * 100_000)} per 100,000 deals`, '', '< 1 KB', perDeal < 1024 ? 'met' : 'NOT MET'],
+      ['projection state per deal (all projections, heap + typed arrays)', `${Math.round(perDeal)} bytes`, `${mb(perDeal * 100_000)} per 100,000 deals`, '', '< 1 KB', perDeal < 1024 ? 'met' : 'NOT MET'],
     ],
   );
   if (!values.dir) rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
-import type { PipelineStage } from '../domain/pipeline/decider.js';
-import type { DealRecord, SalesState } from './sales.js';
-import { ownerAt, teamOf } from './sales.js';
+import type { SalesState } from './sales.js';
+import { teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, median, monthOf, quarterOf, ratio, round } from './stats.js';
 
 export type SliceDimension = 'owner' | 'team' | 'region' | 'productLine' | 'channel' | 'segment' | 'month' | 'quarter';
@@ -54,66 +53,115 @@ export type FunnelReport = {
   provenance?: { won: Provenance; lost: Provenance; open: Provenance };
 };
 
-/** What a funnel counts: a deal (cohort), or a stage entry or closing of a deal (flow), at its moment. */
-type Counted = { deal: DealRecord; at: number; kind: 'deal' | 'entry' | 'close'; entryIndex: number };
+/**
+ * What a funnel counts: a deal (cohort), or a stage entry or closing of a deal (flow), at its
+ * moment. Deals are rows of the deal table: the funnel reads columns, and makes a record of a deal
+ * only to explain a figure.
+ */
+type Counted = { row: number; at: number; kind: 'deal' | 'entry' | 'close'; item: number };
 
-function attribute(state: SalesState, deal: DealRecord, dimension: SliceDimension, at: number): string {
-  switch (dimension) {
-    case 'owner':
-      return ownerAt(deal, at);
-    case 'team':
-      return teamOf(state.reps.get(ownerAt(deal, at)), at) ?? '(no team)';
-    case 'region':
-      return deal.region;
-    case 'productLine':
-      return deal.productLine;
-    case 'channel':
-      return deal.channel;
-    case 'segment':
-      return state.customers.get(deal.customerId)?.segment ?? '(unknown)';
-    case 'month':
-      return monthOf(at);
-    case 'quarter':
-      return quarterOf(at);
+/** Reads one pipeline's deals out of the sales state's columns. */
+class Rows {
+  readonly c: SalesState['deals']['rows']['cols'];
+  readonly e: SalesState['deals']['entries']['cols'];
+  /** The entry rows of the deal last asked for with `entries`. */
+  readonly items: number[] = [];
+
+  constructor(readonly state: SalesState) {
+    this.c = state.deals.rows.cols;
+    this.e = state.deals.entries.cols;
+  }
+
+  str(id: number): string {
+    return this.state.strings.at(id);
+  }
+
+  /** Reads the deal's entry rows, oldest first, into `items` (valid until the next call); their count. */
+  entries(row: number): number {
+    return this.state.deals.entryItems(row, this.items);
+  }
+
+  attribute(row: number, dimension: SliceDimension, at: number): string {
+    const { state, c } = this;
+    switch (dimension) {
+      case 'owner':
+        return this.str(state.deals.ownerAt(row, at));
+      case 'team':
+        return teamOf(state.reps.get(this.str(state.deals.ownerAt(row, at))), at) ?? '(no team)';
+      case 'region':
+        return this.str(c.region[row] as number);
+      case 'productLine':
+        return this.str(c.productLine[row] as number);
+      case 'channel':
+        return this.str(c.channel[row] as number);
+      case 'segment':
+        return state.customers.segmentOf(state.deals.customerIds.at(row)) ?? '(unknown)';
+      case 'month':
+        return monthOf(at);
+      case 'quarter':
+        return quarterOf(at);
+    }
+  }
+
+  passes(row: number, filter: readonly [SliceDimension, string][], at: number): boolean {
+    for (const [dimension, value] of filter) if (this.attribute(row, dimension, at) !== value) return false;
+    return true;
+  }
+
+  /** Duration of every completed visit of a stage: entered, then left by a move or a close (an earlier close too, if it was reopened). */
+  visits(row: number, from: number, to: number, into: Map<number, number[]>): void {
+    const { c, e } = this;
+    const closedAt = c.closedAt[row] as number;
+    const prior = (c.reopened[row] as number) > 0 ? this.state.deals.view(row).priorCloses : null;
+    const { items } = this;
+    const count = this.entries(row);
+    for (let i = 0; i < count; i++) {
+      const item = items[i] as number;
+      const at = e.at[item] as number;
+      const next = i + 1 < count ? (e.at[items[i + 1] as number] as number) : null;
+      // the first close at or after the entry, and at or before the next entry: it ended the visit
+      let end: number | null = null;
+      if (prior !== null) end = prior.find((close) => close >= at && (next === null || close <= next)) ?? null;
+      if (end === null && closedAt >= at && (next === null || closedAt <= next)) end = closedAt;
+      end ??= next;
+      if (end === null || at < from || at >= to) continue;
+      const stage = e.stage[item] as number;
+      const list = into.get(stage);
+      if (list) list.push((end - at) / DAY_MS);
+      else into.set(stage, [(end - at) / DAY_MS]);
+    }
+  }
+
+  position(value: number): string {
+    return String(this.state.deals.positions.read(value));
   }
 }
 
-function passes(state: SalesState, deal: DealRecord, filter: FunnelFilter | undefined, at: number): boolean {
-  if (!filter) return true;
-  for (const [dimension, value] of Object.entries(filter) as [SliceDimension, string][]) {
-    if (value !== undefined && attribute(state, deal, dimension, at) !== value) return false;
+const WON = 1;
+const LOST = 2;
+
+function closings(rows: Rows, closed: readonly number[], explain: boolean) {
+  const { c } = rows;
+  const won: number[] = [];
+  const lost: number[] = [];
+  const reasonCounts = new Map<number, number>();
+  for (const row of closed) {
+    const status = c.status[row];
+    if (status === WON) won.push(row);
+    else if (status === LOST) {
+      lost.push(row);
+      reasonCounts.set(c.lostReason[row] as number, (reasonCounts.get(c.lostReason[row] as number) ?? 0) + 1);
+    }
   }
-  return true;
-}
-
-const entryPosition = (deal: DealRecord, entryIndex: number): string => String(deal.entries[entryIndex]?.position ?? deal.leadPosition);
-
-/** Index of each stage in the pipeline's order, as defined at the point in time the state was replayed to. */
-function stageIndex(stages: readonly PipelineStage[]): Map<string, number> {
-  return new Map(stages.map((s, i) => [s.stageId, i]));
-}
-
-/** Duration of every completed visit of a stage: entered, then left by a move or a close (an earlier close too, if it was reopened). */
-function visits(deal: DealRecord, include: (enteredAt: number) => boolean, into: Map<string, number[]>): void {
-  const closes = deal.closedAt === null ? (deal.priorCloses ?? []) : [...(deal.priorCloses ?? []), deal.closedAt];
-  deal.entries.forEach((entry, i) => {
-    const next = deal.entries[i + 1]?.at ?? null;
-    const close = closes.find((c) => c >= entry.at && (next === null || c <= next));
-    const end = close ?? next;
-    if (end === null || !include(entry.at)) return;
-    const list = into.get(entry.stageId) ?? [];
-    list.push((end - entry.at) / DAY_MS);
-    into.set(entry.stageId, list);
-  });
-}
-
-function closings(deals: readonly DealRecord[], explain: boolean) {
-  const won = deals.filter((d) => d.status === 'won');
-  const lost = deals.filter((d) => d.status === 'lost');
-  const cycles = [...won, ...lost].map((d) => ((d.closedAt ?? d.leadAt) - d.leadAt) / DAY_MS);
+  const cycles = new Array<number>(won.length + lost.length);
+  let k = 0;
+  for (const list of [won, lost]) for (const row of list) cycles[k++] = ((c.closedAt[row] as number) - (c.leadAt[row] as number)) / DAY_MS;
   const reasons = new Map<string, number>();
-  for (const d of lost) reasons.set(d.lostReason ?? 'unknown', (reasons.get(d.lostReason ?? 'unknown') ?? 0) + 1);
-  const list = (ds: DealRecord[]) => ds.map((d) => ({ dealId: d.dealId, position: String(d.closedPosition) }));
+  for (const [id, count] of reasonCounts) {
+    const reason = id < 0 ? 'unknown' : rows.str(id);
+    reasons.set(reason, (reasons.get(reason) ?? 0) + count);
+  }
+  const list = (ds: number[]) => ds.map((row) => ({ dealId: rows.state.deals.keys.at(row), position: rows.position(c.closedPosition[row] as number) }));
   return {
     won,
     lost,
@@ -125,84 +173,105 @@ function closings(deals: readonly DealRecord[], explain: boolean) {
   };
 }
 
-function weighted(open: readonly DealRecord[], probabilityOf: (stageId: string) => number) {
+function weighted(rows: Rows, open: readonly number[], probabilityOf: (stage: number) => number) {
   const pipeline: Record<string, number> = {};
-  for (const d of open) addTo(pipeline, d.currency, Math.round(d.estimatedMinor * probabilityOf(d.stageId)));
+  for (const row of open) addTo(pipeline, rows.str(rows.c.currency[row] as number), Math.round((rows.c.estimatedMinor[row] as number) * probabilityOf(rows.c.stage[row] as number)));
   return pipeline;
 }
 
-function velocity(open: readonly DealRecord[], won: readonly DealRecord[], winRate: number | null, meanCycleDays: number | null) {
+function velocity(rows: Rows, open: readonly number[], won: readonly number[], winRate: number | null, meanCycleDays: number | null) {
   if (winRate === null || !meanCycleDays) return null;
+  const { c } = rows;
   const perCurrency: Record<string, number> = {};
-  for (const currency of new Set(open.map((d) => d.currency))) {
-    const wonAmounts = won.filter((d) => d.currency === currency).map((d) => d.contractMinor ?? 0);
-    const averageWon = mean(wonAmounts);
+  for (const currency of new Set(open.map((row) => c.currency[row] as number))) {
+    const averageWon = mean(won.filter((row) => c.currency[row] === currency).map((row) => (Number.isNaN(c.contractMinor[row]) ? 0 : (c.contractMinor[row] as number))));
     if (averageWon === null) continue;
-    const openCount = open.filter((d) => d.currency === currency).length;
-    perCurrency[currency] = Math.round((openCount * winRate * averageWon) / meanCycleDays);
+    const openCount = open.filter((row) => c.currency[row] === currency).length;
+    perCurrency[rows.str(currency)] = Math.round((openCount * winRate * averageWon) / meanCycleDays);
   }
   return perCurrency;
 }
 
 /** The funnel of one group of counted items (DESIGN.md §4). */
-function report(state: SalesState, query: FunnelQuery, slice: string | null, counted: Counted[], open: DealRecord[]): FunnelReport {
+function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: readonly Counted[], open: readonly number[]): FunnelReport {
+  const { state, c, e } = rows;
   const pipeline = state.pipelines.get(query.pipelineId);
   const stages = pipeline?.status === 'defined' ? pipeline.stages : [];
-  const index = stageIndex(stages);
+  // Stage order by interned id (-1: not a stage of this pipeline); a stage no deal ever entered has no id, and needs none.
+  const order = new Int32Array(state.strings.size).fill(-1);
+  stages.forEach((stage, i) => {
+    const id = state.strings.find(stage.stageId);
+    if (id >= 0) order[id] = i;
+  });
+  const orderOf = (id: number): number => (id < 0 ? -1 : (order[id] as number));
   const explain = query.explain === true;
-  const probabilityOf = (stageId: string) => query.probabilities?.[stageId] ?? stages.find((s) => s.stageId === stageId)?.probability ?? 0;
-  const reachedBy: Provenance[] = stages.map(() => []);
-  const durations = new Map<string, number[]>();
-  const inWindow = (t: number) => t >= query.from && t < query.to;
-  const deals = [...new Set(counted.map((c) => c.deal))];
+  const probabilityOf = (stage: number) => {
+    const stageId = rows.str(stage);
+    return query.probabilities?.[stageId] ?? stages[orderOf(stage)]?.probability ?? 0;
+  };
+  // Counts always; the deals and positions behind them only when explained (they cost an object each).
+  const reached = stages.map(() => 0);
+  const reachedBy: Provenance[] | null = explain ? stages.map(() => []) : null;
+  const durations = new Map<number, number[]>();
+  // A cohort counts each deal once; a flow may count a deal's entries and its close.
+  const deals = query.mode === 'cohort' ? counted.map((item) => item.row) : [...new Set(counted.map((item) => item.row))];
+  const dealId = (row: number) => state.deals.keys.at(row);
 
   if (query.mode === 'cohort') {
-    for (const deal of deals) {
+    for (const row of deals) {
       // DESIGN.md §4: won reaches every stage; lost counts up to the stage it was lost at; open, its furthest stage
+      const status = c.status[row];
+      const count = rows.entries(row);
+      const { items } = rows;
       let furthest = -1;
-      if (deal.status === 'won') furthest = stages.length - 1;
-      else if (deal.status === 'lost' && deal.lostStageId !== null && index.has(deal.lostStageId)) furthest = index.get(deal.lostStageId) as number;
-      else for (const entry of deal.entries) furthest = Math.max(furthest, index.get(entry.stageId) ?? -1);
+      if (status === WON) furthest = stages.length - 1;
+      else if (status === LOST && orderOf(c.lostStage[row] as number) >= 0) furthest = orderOf(c.lostStage[row] as number);
+      else for (let i = 0; i < count; i++) furthest = Math.max(furthest, orderOf(e.stage[items[i] as number] as number));
       for (let i = 0; i <= furthest; i++) {
-        const entryIndex = deal.entries.findIndex((e) => e.stageId === stages[i]?.stageId);
-        reachedBy[i]?.push({ dealId: deal.dealId, position: entryIndex >= 0 ? entryPosition(deal, entryIndex) : String(deal.closedPosition) });
+        reached[i] = (reached[i] as number) + 1;
+        if (!reachedBy) continue;
+        let position: string | null = null;
+        for (let j = 0; j < count && position === null; j++) if (orderOf(e.stage[items[j] as number] as number) === i) position = rows.position(e.position[items[j] as number] as number);
+        reachedBy[i]?.push({ dealId: dealId(row), position: position ?? rows.position(c.closedPosition[row] as number) });
       }
-      visits(deal, () => true, durations);
+      rows.visits(row, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, durations);
     }
   } else {
-    const entered = stages.map(() => new Set<string>());
+    const entered = stages.map(() => new Set<number>());
     for (const item of counted) {
       if (item.kind !== 'entry') continue;
-      const i = index.get(item.deal.entries[item.entryIndex]?.stageId ?? '');
-      if (i === undefined || entered[i]?.has(item.deal.dealId)) continue;
-      entered[i]?.add(item.deal.dealId);
-      reachedBy[i]?.push({ dealId: item.deal.dealId, position: entryPosition(item.deal, item.entryIndex) });
+      const i = orderOf(e.stage[item.item] as number);
+      if (i < 0 || entered[i]?.has(item.row)) continue;
+      entered[i]?.add(item.row);
+      reached[i] = (reached[i] as number) + 1;
+      reachedBy?.[i]?.push({ dealId: dealId(item.row), position: rows.position(e.position[item.item] as number) });
     }
-    for (const deal of deals) visits(deal, inWindow, durations);
+    for (const row of deals) rows.visits(row, query.from, query.to, durations);
   }
 
-  const closedDeals = query.mode === 'cohort' ? deals : counted.filter((c) => c.kind === 'close').map((c) => c.deal);
-  const closed = closings(closedDeals, explain);
-  const rows: FunnelStageRow[] = stages.map((stage, i) => {
-    const reached = reachedBy[i]?.length ?? 0;
-    const next = i + 1 < stages.length ? (reachedBy[i + 1]?.length ?? 0) : closed.won.length;
-    const days = durations.get(stage.stageId) ?? [];
+  const closedDeals = query.mode === 'cohort' ? deals : counted.filter((item) => item.kind === 'close').map((item) => item.row);
+  const closed = closings(rows, closedDeals, explain);
+  const stageRows: FunnelStageRow[] = stages.map((stage, i) => {
+    const count = reached[i] ?? 0;
+    const next = i + 1 < stages.length ? (reached[i + 1] ?? 0) : closed.won.length;
+    const id = state.strings.find(stage.stageId);
+    const days = (id >= 0 ? durations.get(id) : undefined) ?? [];
     return {
       stageId: stage.stageId,
       name: stage.name,
-      probability: probabilityOf(stage.stageId),
+      probability: query.probabilities?.[stage.stageId] ?? stage.probability,
       retired: stage.retired,
-      reached,
-      conversionToNext: round(ratio(next, reached)),
+      reached: count,
+      conversionToNext: round(ratio(next, count)),
       meanDaysInStage: round(mean(days)),
       medianDaysInStage: round(median(days)),
-      ...(explain ? { provenance: reachedBy[i] ?? [] } : {}),
+      ...(reachedBy ? { provenance: reachedBy[i] ?? [] } : {}),
     };
   });
   const timeSlice = query.sliceBy === 'month' || query.sliceBy === 'quarter';
   return {
     slice,
-    stages: rows,
+    stages: stageRows,
     deals: deals.length,
     open: open.length,
     won: closed.won.length,
@@ -210,11 +279,11 @@ function report(state: SalesState, query: FunnelQuery, slice: string | null, cou
     winRate: round(closed.winRate),
     meanCycleDays: closed.meanCycleDays,
     medianCycleDays: closed.medianCycleDays,
-    weightedPipeline: timeSlice ? {} : weighted(open, probabilityOf),
-    velocityPerDay: timeSlice ? null : velocity(open, closed.won, closed.winRate, closed.meanCycleDays),
+    weightedPipeline: timeSlice ? {} : weighted(rows, open, probabilityOf),
+    velocityPerDay: timeSlice ? null : velocity(rows, open, closed.won, closed.winRate, closed.meanCycleDays),
     lostReasons: closed.lostReasons,
     ...(explain && closed.provenance
-      ? { provenance: { ...closed.provenance, open: open.map((d) => ({ dealId: d.dealId, position: String(d.leadPosition) })) } }
+      ? { provenance: { ...closed.provenance, open: open.map((row) => ({ dealId: dealId(row), position: rows.position(c.leadPosition[row] as number) })) } }
       : {}),
   };
 }
@@ -227,40 +296,45 @@ function report(state: SalesState, query: FunnelQuery, slice: string | null, cou
  * slices they are not given.
  */
 export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
+  const rows = new Rows(state);
+  const { c, e } = rows;
   const counted: Counted[] = [];
-  const open: DealRecord[] = [];
+  const open: number[] = [];
+  const filter = Object.entries(query.filter ?? {}).filter((f): f is [SliceDimension, string] => f[1] !== undefined);
+  const pipelineId = state.strings.find(query.pipelineId);
   const inWindow = (t: number) => t >= query.from && t < query.to;
-  for (const deal of state.deals.values()) {
-    if (deal.pipelineId !== query.pipelineId) continue;
-    if (deal.status === 'open' && passes(state, deal, query.filter, deal.leadAt)) {
-      if (query.mode === 'flow' || inWindow(deal.leadAt)) open.push(deal);
-    }
+  for (let row = 0; row < state.deals.size; row++) {
+    if (c.pipeline[row] !== pipelineId) continue;
+    const leadAt = c.leadAt[row] as number;
+    if (c.status[row] === 0 && (query.mode === 'flow' || inWindow(leadAt)) && rows.passes(row, filter, leadAt)) open.push(row);
     if (query.mode === 'cohort') {
-      if (inWindow(deal.leadAt) && passes(state, deal, query.filter, deal.leadAt)) counted.push({ deal, at: deal.leadAt, kind: 'deal', entryIndex: 0 });
+      if (inWindow(leadAt) && rows.passes(row, filter, leadAt)) counted.push({ row, at: leadAt, kind: 'deal', item: -1 });
       continue;
     }
-    deal.entries.forEach((entry, entryIndex) => {
-      if (inWindow(entry.at) && passes(state, deal, query.filter, entry.at)) counted.push({ deal, at: entry.at, kind: 'entry', entryIndex });
-    });
-    if (deal.closedAt !== null && inWindow(deal.closedAt) && passes(state, deal, query.filter, deal.closedAt)) {
-      counted.push({ deal, at: deal.closedAt, kind: 'close', entryIndex: -1 });
+    const count = rows.entries(row);
+    for (let i = 0; i < count; i++) {
+      const item = rows.items[i] as number;
+      const at = e.at[item] as number;
+      if (inWindow(at) && rows.passes(row, filter, at)) counted.push({ row, at, kind: 'entry', item });
     }
+    const closedAt = c.closedAt[row] as number;
+    if (!Number.isNaN(closedAt) && inWindow(closedAt) && rows.passes(row, filter, closedAt)) counted.push({ row, at: closedAt, kind: 'close', item: -1 });
   }
-  if (!query.sliceBy) return [report(state, query, null, counted, open)];
+  if (!query.sliceBy) return [report(rows, query, null, counted, open)];
   const dimension = query.sliceBy;
   const groups = new Map<string, Counted[]>();
   for (const item of counted) {
-    const key = attribute(state, item.deal, dimension, item.at);
-    const group = groups.get(key) ?? [];
-    group.push(item);
-    groups.set(key, group);
+    const key = rows.attribute(item.row, dimension, item.at);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
   }
-  const openBy = new Map<string, DealRecord[]>();
-  for (const deal of open) {
-    const key = attribute(state, deal, dimension, deal.leadAt);
-    const group = openBy.get(key) ?? [];
-    group.push(deal);
-    openBy.set(key, group);
+  const openBy = new Map<string, number[]>();
+  for (const row of open) {
+    const key = rows.attribute(row, dimension, c.leadAt[row] as number);
+    const group = openBy.get(key);
+    if (group) group.push(row);
+    else openBy.set(key, [row]);
   }
-  return [...groups.keys()].sort().map((key) => report(state, query, key, groups.get(key) ?? [], openBy.get(key) ?? []));
+  return [...groups.keys()].sort().map((key) => report(rows, query, key, groups.get(key) ?? [], openBy.get(key) ?? []));
 }

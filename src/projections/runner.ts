@@ -67,6 +67,8 @@ type Live = {
 };
 
 const BATCH = 2000;
+const encodeState = (projection: Projection<unknown>, state: unknown): Uint8Array => (projection.codec ? projection.codec.encode(state) : serialize(state));
+const decodeState = (projection: Projection<unknown>, bytes: Uint8Array): unknown => (projection.codec ? projection.codec.decode(bytes) : deserialize(bytes));
 const max = (a: number, b: number): number => (a > b ? a : b);
 
 /**
@@ -119,7 +121,7 @@ export class ProjectionRunner {
       const { name, version } = entry.projection;
       const snapshot = await this.snapshots.nearest(name, version);
       if (!snapshot) continue;
-      entry.state = deserialize(snapshot.state);
+      entry.state = decodeState(entry.projection, snapshot.state);
       entry.position = snapshot.meta.position;
       entry.lastSnapshot = snapshot.meta.position;
       entry.maxOccurredAt = snapshot.meta.maxOccurredAt;
@@ -199,7 +201,7 @@ export class ProjectionRunner {
         takenAt: this.clock().getTime(),
       },
       // Serialised now, synchronously, so the snapshot is exactly the state at `position`.
-      state: serialize(entry.state),
+      state: encodeState(entry.projection, entry.state),
     };
     entry.sinceSnapshot = 0;
     entry.lastSnapshot = entry.position;
@@ -262,7 +264,7 @@ export class ProjectionRunner {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
     const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });
-    const state = (snapshot ? deserialize(snapshot.state) : projection.init()) as State;
+    const state = (snapshot ? decodeState(projection as Projection<unknown>, snapshot.state) : projection.init()) as State;
     let after = snapshot?.meta.position;
     let replayed = 0;
     let scanned = 0;

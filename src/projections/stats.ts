@@ -10,9 +10,38 @@ export function mean(values: readonly number[]): number | null {
 /** The middle value; the mean of the two middle ones for an even count. */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  // Selection rather than a sort: linear, which matters over the hundreds of thousands of stage visits of a large funnel.
+  const a = new Float64Array(values);
+  const mid = a.length >> 1;
+  const upper = select(a, mid);
+  if (a.length % 2 === 1) return upper;
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mid; i++) if ((a[i] as number) > lower) lower = a[i] as number;
+  return (lower + upper) / 2;
+}
+
+/** Puts the k-th smallest value at index k, the smaller ones before it, and returns it (Hoare's quickselect). */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (left < right) {
+    const pivot = a[(left + right) >> 1] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k] as number;
 }
 
 export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
