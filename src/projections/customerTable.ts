@@ -67,7 +67,7 @@ export class CustomerTable {
     };
   }
 
-  /** A registration: a new row, or the same customer's row written afresh. */
+  /** A registration: a new row. (A customer registers once: the customer decider refuses a second, so the name is written once.) */
   register(facts: CustomerFacts): void {
     const existing = this.keys.find(facts.customerId);
     const row = existing >= 0 ? existing : this.keys.add(facts.customerId);
