@@ -20,7 +20,8 @@ export function createMemorySnapshotStore(): SnapshotStore {
     },
     prune: async (projection, version, keep) => {
       const mine = snapshots.filter((s) => s.meta.projection === projection && s.meta.version === version).sort((a, b) => (a.meta.position < b.meta.position ? 1 : -1));
-      const drop = new Set(mine.slice(keep));
+      const older = snapshots.filter((s) => s.meta.projection === projection && s.meta.version < version);
+      const drop = new Set([...mine.slice(keep), ...older]);
       snapshots = snapshots.filter((s) => !drop.has(s));
     },
     list: async (projection) => snapshots.filter((s) => s.meta.projection === projection).map((s) => s.meta),

@@ -18,7 +18,7 @@ export interface SnapshotStore {
   /** The snapshot with the greatest position for this projection version, within the bounds given. */
   nearest(projection: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<Snapshot | null>;
   list(projection: string): Promise<SnapshotMeta[]>;
-  /** Keeps the `keep` newest snapshots of a projection version and deletes the older ones. */
+  /** Keeps the `keep` newest snapshots of a projection version; deletes the older ones, and every snapshot of an earlier version (no runner restores those). */
   prune(projection: string, version: number, keep: number): Promise<void>;
   /** Drops the snapshots of a projection (all versions), or of every projection. */
   deleteAll(projection?: string): Promise<void>;

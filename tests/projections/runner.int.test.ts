@@ -115,6 +115,8 @@ describe('projection runner', () => {
     expect(runner.current(v2)).toEqual(replay(salesProjection, world.stored));
     expect(runner.status()[0]).toMatchObject({ name: 'sales', version: salesProjection.version + 1 });
     await runner.stop();
+    // and the snapshots of the earlier version are gone from disk
+    expect(new Set((await world.snapshots.list('sales')).map((meta) => meta.version))).toEqual(new Set([v2.version]));
     await world.store.close();
   });
 

@@ -56,8 +56,8 @@ export function openSqliteSnapshotStore(file: string): SnapshotStore {
   );
   const deleteOne = db.prepare('DELETE FROM projection_snapshots WHERE projection = ?');
   const prune = db.prepare(
-    `DELETE FROM projection_snapshots WHERE projection = ? AND version = ? AND position NOT IN
-       (SELECT position FROM projection_snapshots WHERE projection = ? AND version = ? ORDER BY position DESC LIMIT ?)`,
+    `DELETE FROM projection_snapshots WHERE projection = ? AND (version < ? OR (version = ? AND position NOT IN
+       (SELECT position FROM projection_snapshots WHERE projection = ? AND version = ? ORDER BY position DESC LIMIT ?)))`,
   );
   const deleteAll = db.prepare('DELETE FROM projection_snapshots');
 
@@ -70,7 +70,7 @@ export function openSqliteSnapshotStore(file: string): SnapshotStore {
       return row ? toSnapshot(row) : null;
     },
     async prune(projection, version, keep) {
-      prune.run(projection, version, projection, version, keep);
+      prune.run(projection, version, version, projection, version, keep);
     },
     async list(projection): Promise<SnapshotMeta[]> {
       return list.all(projection).map((row) => toSnapshot({ ...row, state: Buffer.alloc(0) }).meta);
