@@ -1,108 +1,16 @@
 import type { Position } from '../eventstore/port.js';
+import { DEAL_COLUMNS, ENTRY_COLUMNS, OWNER_CHANGE_COLUMNS, PRIOR_CLOSE_COLUMNS } from './dealColumns.js';
+import type { DealColumns } from './dealColumns.js';
+import type { DealRecord } from './dealRecord.js';
+import { DealView } from './dealView.js';
 import { Columns } from './table/columns.js';
 import type { Interned } from './table/interned.js';
 import { PositionCodec } from './table/positions.js';
-import type { CompactPosition } from './table/positions.js';
 import { partText, textPart } from './table/segments.js';
 import { KeyColumn, TextColumn } from './table/text.js';
 
-export type { CompactPosition } from './table/positions.js';
-export type StageEntry = { stageId: string; at: number; position: CompactPosition };
-export type OwnerChange = { repId: string; at: number };
-export type DealStatus = 'open' | 'won' | 'lost';
-
-/** What the engine knows of one deal, as every view reads it. */
-export type DealRecord = {
-  readonly dealId: string;
-  readonly pipelineId: string;
-  readonly customerId: string;
-  readonly title: string;
-  readonly ownerAtLead: string;
-  readonly owner: string;
-  /** Reassignments, oldest first; null until the first (most deals never change hands). */
-  readonly ownerChanges: readonly OwnerChange[] | null;
-  readonly region: string;
-  readonly productLine: string;
-  readonly product: string;
-  readonly channel: string;
-  readonly currency: string;
-  readonly estimatedMinor: number;
-  readonly expectedCloseDate: string;
-  readonly forecastCategory: string;
-  readonly leadAt: number;
-  readonly leadPosition: CompactPosition;
-  /** Every stage entered, the starting stage first, in order. */
-  readonly entries: readonly StageEntry[];
-  readonly status: DealStatus;
-  readonly stageId: string;
-  readonly closedAt: number | null;
-  readonly closedPosition: CompactPosition | null;
-  readonly contractMinor: number | null;
-  readonly signedAt: number | null;
-  readonly signedRecordedAt: number | null;
-  readonly signedPosition: CompactPosition | null;
-  readonly ownerAtSigning: string | null;
-  readonly corrected: boolean;
-  readonly lostReason: string | null;
-  readonly lostStageId: string | null;
-  readonly competitor: string | null;
-  /** Last stage move, activity, quote or offer: what tells a moving deal from a stalled one. */
-  readonly lastTouchAt: number;
-  readonly lastContactAt: number | null;
-  readonly offers: number;
-  readonly reopened: number;
-  /** Closes before a reopen (null until a deal is reopened): they end the stage visit they closed. */
-  readonly priorCloses: readonly number[] | null;
-  /** Late entries among its events (recorded more than a day after they occurred). */
-  readonly lateEntries: number;
-};
-
-// Interned string ids (-1: null), small counts, and times and amounts (NaN: null).
-const DEAL_COLUMNS = {
-  pipeline: Int32Array,
-  ownerAtLead: Int32Array,
-  owner: Int32Array,
-  region: Int32Array,
-  productLine: Int32Array,
-  product: Int32Array,
-  channel: Int32Array,
-  currency: Int32Array,
-  expectedCloseDate: Int32Array,
-  forecastCategory: Int32Array,
-  stage: Int32Array,
-  lostReason: Int32Array,
-  lostStage: Int32Array,
-  competitor: Int32Array,
-  ownerAtSigning: Int32Array,
-  status: Uint8Array,
-  corrected: Uint8Array,
-  offers: Int32Array,
-  reopened: Int32Array,
-  lateEntries: Int32Array,
-  entryCount: Int32Array,
-  lastEntry: Int32Array,
-  lastOwnerChange: Int32Array,
-  lastPriorClose: Int32Array,
-  estimatedMinor: Float64Array,
-  leadAt: Float64Array,
-  leadPosition: Float64Array,
-  closedAt: Float64Array,
-  closedPosition: Float64Array,
-  contractMinor: Float64Array,
-  signedAt: Float64Array,
-  signedRecordedAt: Float64Array,
-  signedPosition: Float64Array,
-  lastTouchAt: Float64Array,
-  lastContactAt: Float64Array,
-} as const;
-// Variable-length lists, one row per item, each linked to the deal's previous item.
-const ENTRY_COLUMNS = { stage: Int32Array, at: Float64Array, position: Float64Array, prev: Int32Array } as const;
-const OWNER_CHANGE_COLUMNS = { rep: Int32Array, at: Float64Array, prev: Int32Array } as const;
-const PRIOR_CLOSE_COLUMNS = { at: Float64Array, prev: Int32Array } as const;
-
-const STATUSES: readonly DealStatus[] = ['open', 'won', 'lost'];
-export const statusCode = (status: DealStatus): number => STATUSES.indexOf(status);
-const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+export { statusCode } from './dealColumns.js';
+export type { CompactPosition, DealRecord, DealStatus, OwnerChange, StageEntry } from './dealRecord.js';
 
 export type NewDeal = {
   dealId: string;
@@ -128,7 +36,7 @@ export type NewDeal = {
  * them is restored by copying bytes. Reads go through views (`get`, `values`) that look like
  * records; only the sales projection writes, through the methods and columns below.
  */
-export class DealTable {
+export class DealTable implements DealColumns {
   constructor(
     readonly strings: Interned,
     readonly keys = new KeyColumn(),
@@ -304,164 +212,3 @@ export class DealTable {
   }
 }
 
-/** One deal of a table, read when asked: valid while the table is not written to. */
-class DealView implements DealRecord {
-  #dealId: string | undefined;
-  #entries: StageEntry[] | undefined;
-
-  constructor(
-    private readonly t: DealTable,
-    private readonly row: number,
-  ) {}
-
-  private str(id: number): string {
-    return this.t.strings.at(id);
-  }
-  private strOrNull(id: number): string | null {
-    return this.t.strings.atOrNull(id);
-  }
-  private get c() {
-    return this.t.rows.cols;
-  }
-
-  get dealId(): string {
-    return (this.#dealId ??= this.t.keys.at(this.row));
-  }
-  get title(): string {
-    return this.t.titles.at(this.row);
-  }
-  get pipelineId(): string {
-    return this.str(this.c.pipeline[this.row] as number);
-  }
-  get customerId(): string {
-    return this.t.customerIds.at(this.row);
-  }
-  get ownerAtLead(): string {
-    return this.str(this.c.ownerAtLead[this.row] as number);
-  }
-  get owner(): string {
-    return this.str(this.c.owner[this.row] as number);
-  }
-  get ownerChanges(): OwnerChange[] | null {
-    const o = this.t.ownerChanges.cols;
-    const changes: OwnerChange[] = [];
-    for (let item = this.c.lastOwnerChange[this.row] as number; item >= 0; item = o.prev[item] as number) {
-      changes.push({ repId: this.str(o.rep[item] as number), at: o.at[item] as number });
-    }
-    return changes.length === 0 ? null : changes.reverse();
-  }
-  get region(): string {
-    return this.str(this.c.region[this.row] as number);
-  }
-  get productLine(): string {
-    return this.str(this.c.productLine[this.row] as number);
-  }
-  get product(): string {
-    return this.str(this.c.product[this.row] as number);
-  }
-  get channel(): string {
-    return this.str(this.c.channel[this.row] as number);
-  }
-  get currency(): string {
-    return this.str(this.c.currency[this.row] as number);
-  }
-  get estimatedMinor(): number {
-    return this.c.estimatedMinor[this.row] as number;
-  }
-  get expectedCloseDate(): string {
-    return this.str(this.c.expectedCloseDate[this.row] as number);
-  }
-  get forecastCategory(): string {
-    return this.str(this.c.forecastCategory[this.row] as number);
-  }
-  get leadAt(): number {
-    return this.c.leadAt[this.row] as number;
-  }
-  get leadPosition(): CompactPosition {
-    return this.t.positions.read(this.c.leadPosition[this.row] as number) as CompactPosition;
-  }
-  get entries(): StageEntry[] {
-    if (this.#entries) return this.#entries;
-    const e = this.t.entries.cols;
-    const list = new Array<StageEntry>(this.c.entryCount[this.row] as number);
-    let i = list.length;
-    for (let item = this.c.lastEntry[this.row] as number; item >= 0; item = e.prev[item] as number) {
-      list[--i] = { stageId: this.str(e.stage[item] as number), at: e.at[item] as number, position: this.t.positions.read(e.position[item] as number) as CompactPosition };
-    }
-    return (this.#entries = list);
-  }
-  get status(): DealStatus {
-    return STATUSES[this.c.status[this.row] as number] as DealStatus;
-  }
-  get stageId(): string {
-    return this.str(this.c.stage[this.row] as number);
-  }
-  get closedAt(): number | null {
-    return orNull(this.c.closedAt[this.row] as number);
-  }
-  get closedPosition(): CompactPosition | null {
-    return this.t.positions.read(this.c.closedPosition[this.row] as number);
-  }
-  get contractMinor(): number | null {
-    return orNull(this.c.contractMinor[this.row] as number);
-  }
-  get signedAt(): number | null {
-    return orNull(this.c.signedAt[this.row] as number);
-  }
-  get signedRecordedAt(): number | null {
-    return orNull(this.c.signedRecordedAt[this.row] as number);
-  }
-  get signedPosition(): CompactPosition | null {
-    return this.t.positions.read(this.c.signedPosition[this.row] as number);
-  }
-  get ownerAtSigning(): string | null {
-    return this.strOrNull(this.c.ownerAtSigning[this.row] as number);
-  }
-  get corrected(): boolean {
-    return this.c.corrected[this.row] === 1;
-  }
-  get lostReason(): string | null {
-    return this.strOrNull(this.c.lostReason[this.row] as number);
-  }
-  get lostStageId(): string | null {
-    return this.strOrNull(this.c.lostStage[this.row] as number);
-  }
-  get competitor(): string | null {
-    return this.strOrNull(this.c.competitor[this.row] as number);
-  }
-  get lastTouchAt(): number {
-    return this.c.lastTouchAt[this.row] as number;
-  }
-  get lastContactAt(): number | null {
-    return orNull(this.c.lastContactAt[this.row] as number);
-  }
-  get offers(): number {
-    return this.c.offers[this.row] as number;
-  }
-  get reopened(): number {
-    return this.c.reopened[this.row] as number;
-  }
-  get priorCloses(): number[] | null {
-    const p = this.t.priorCloses.cols;
-    const closes: number[] = [];
-    for (let item = this.c.lastPriorClose[this.row] as number; item >= 0; item = p.prev[item] as number) closes.push(p.at[item] as number);
-    return closes.length === 0 ? null : closes.reverse();
-  }
-  get lateEntries(): number {
-    return this.c.lateEntries[this.row] as number;
-  }
-
-  /** Every field as a plain object: what JSON, logs and test diffs show. */
-  toJSON(): DealRecord {
-    const { dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency } = this;
-    const { estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition } = this;
-    const { contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor } = this;
-    const { lastTouchAt, lastContactAt, offers, reopened, priorCloses, lateEntries } = this;
-    return {
-      dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency,
-      estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition,
-      contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor,
-      lastTouchAt, lastContactAt, offers, reopened, priorCloses, lateEntries,
-    };
-  }
-}
