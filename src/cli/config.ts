@@ -74,7 +74,13 @@ export const configSchema = z
       .int('must be a whole number of events from 1000 to 100000000')
       .min(1000, 'must be a whole number of events from 1000 to 100000000')
       .max(100_000_000, 'must be a whole number of events from 1000 to 100000000')
-      .default(100_000),
+      .default(25_000),
+    SNAPSHOT_DELTA_EVERY: z.coerce
+      .number({ error: 'must be a whole number of events from 100 to 100000000' })
+      .int('must be a whole number of events from 100 to 100000000')
+      .min(100, 'must be a whole number of events from 100 to 100000000')
+      .max(100_000_000, 'must be a whole number of events from 100 to 100000000')
+      .default(2_500),
     COMMAND_CONFLICT_RETRIES: z.coerce
       .number({ error: 'must be a whole number from 0 to 100' })
       .int('must be a whole number from 0 to 100')

@@ -42,6 +42,7 @@ export async function serve(config: Config): Promise<void> {
     snapshots,
     projections: liveProjections,
     snapshotEvery: config.SNAPSHOT_EVERY,
+    deltaEvery: config.SNAPSHOT_DELTA_EVERY,
     onError: (err) => app?.log.error({ err }, 'projection runner failed'),
   });
   // With no key configured, a first try still works: one admin key is generated and shown once.

@@ -8,17 +8,28 @@ export type SnapshotMeta = {
   maxOccurredAt: number;
   maxRecordedAt: number;
   takenAt: number;
+  /** For a delta snapshot, the position of the full snapshot it applies to; null for a full one. */
+  base: Position | null;
 };
 
 export type Snapshot = { meta: SnapshotMeta; state: Uint8Array };
 
+/** A snapshot as found for a restore: a full one, or a delta with the state of its full snapshot. */
+export type FoundSnapshot = Snapshot & { baseState?: Uint8Array };
+
 /** Where projection snapshots are kept. A cache: deleting every snapshot changes no answer, only speed. */
 export interface SnapshotStore {
   save(snapshot: Snapshot): Promise<void>;
-  /** The snapshot with the greatest position for this projection version, within the bounds given. */
-  nearest(projection: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<Snapshot | null>;
+  /**
+   * The snapshot with the greatest position for this projection version, within the bounds given;
+   * a delta comes with its base's state, and a delta whose base is gone is never returned.
+   */
+  nearest(projection: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<FoundSnapshot | null>;
   list(projection: string): Promise<SnapshotMeta[]>;
-  /** Keeps the `keep` newest snapshots of a projection version; deletes the older ones, and every snapshot of an earlier version (no runner restores those). */
+  /**
+   * Keeps the `keep` newest full snapshots of a projection version and the deltas on them; deletes
+   * older ones, and every snapshot of an earlier version (no runner restores those).
+   */
   prune(projection: string, version: number, keep: number): Promise<void>;
   /** Drops the snapshots of a projection (all versions), or of every projection. */
   deleteAll(projection?: string): Promise<void>;

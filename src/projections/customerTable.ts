@@ -1,4 +1,5 @@
 import { Columns } from './table/columns.js';
+import type { PartPatch } from './table/patches.js';
 import type { Interned } from './table/interned.js';
 import { KeyColumn, TextColumn } from './table/text.js';
 
@@ -81,6 +82,7 @@ export class CustomerTable {
 
   update(row: number, profile: Partial<Pick<CustomerFacts, 'segment' | 'region' | 'channel'>>): void {
     const c = this.rows.cols;
+    this.rows.touch(row);
     if (profile.segment) c.segment[row] = this.strings.id(profile.segment);
     if (profile.region) c.region[row] = this.strings.id(profile.region);
     if (profile.channel) c.channel[row] = this.strings.id(profile.channel);
@@ -88,6 +90,15 @@ export class CustomerTable {
 
   encode(): Uint8Array[] {
     return [...this.keys.encode(), ...this.names.encode(), ...this.rows.encode()];
+  }
+
+  markBase(): void {
+    for (const part of [this.keys, this.names, this.rows]) part.markBase();
+  }
+
+  /** `encode`'s parts as patches on the base: rows touched or added, and the tails of the texts. */
+  changes(): PartPatch[] {
+    return [...this.keys.changes(), ...this.names.changes(), ...this.rows.changes()];
   }
 
   static readonly PARTS = 3 + 2 + Object.keys(CUSTOMER_COLUMNS).length;

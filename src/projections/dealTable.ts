@@ -6,6 +6,8 @@ import { DealView } from './dealView.js';
 import { Columns } from './table/columns.js';
 import type { Interned } from './table/interned.js';
 import { PositionCodec } from './table/positions.js';
+import { wholePatch } from './table/patches.js';
+import type { PartPatch } from './table/patches.js';
 import { partText, textPart } from './table/segments.js';
 import { KeyColumn, TextColumn } from './table/text.js';
 
@@ -111,6 +113,7 @@ export class DealTable implements DealColumns {
     }
     const s = this.strings;
     const c = this.rows.cols;
+    this.rows.touch(row);
     c.pipeline[row] = s.id(deal.pipelineId);
     c.ownerAtLead[row] = c.owner[row] = s.id(deal.ownerRepId);
     c.region[row] = s.id(deal.region);
@@ -138,6 +141,7 @@ export class DealTable implements DealColumns {
   /** Open again: what a deal holds while open, on a lead and on a reopen. */
   open(row: number): void {
     const c = this.rows.cols;
+    this.rows.touch(row);
     c.status[row] = 0;
     c.closedAt[row] = c.closedPosition[row] = c.contractMinor[row] = Number.NaN;
     c.signedAt[row] = c.signedRecordedAt[row] = c.signedPosition[row] = Number.NaN;
@@ -149,6 +153,7 @@ export class DealTable implements DealColumns {
     const item = this.entries.add();
     const e = this.entries.cols;
     const c = this.rows.cols;
+    this.rows.touch(row);
     e.stage[item] = c.stage[row] = this.strings.id(stageId);
     e.at[item] = at;
     e.position[item] = this.positions.write(position);
@@ -161,6 +166,7 @@ export class DealTable implements DealColumns {
     const item = this.ownerChanges.add();
     const o = this.ownerChanges.cols;
     const c = this.rows.cols;
+    this.rows.touch(row);
     o.rep[item] = c.owner[row] = this.strings.id(repId);
     o.at[item] = at;
     o.prev[item] = c.lastOwnerChange[row] as number;
@@ -170,6 +176,7 @@ export class DealTable implements DealColumns {
   /** Keeps the close a reopen undoes: it still ends the stage visit it closed. */
   keepPriorClose(row: number, at: number): void {
     const item = this.priorCloses.add();
+    this.rows.touch(row);
     this.priorCloses.cols.at[item] = at;
     this.priorCloses.cols.prev[item] = this.rows.cols.lastPriorClose[row] as number;
     this.rows.cols.lastPriorClose[row] = item;
@@ -185,6 +192,28 @@ export class DealTable implements DealColumns {
       ...this.entries.encode(),
       ...this.ownerChanges.encode(),
       ...this.priorCloses.encode(),
+    ];
+  }
+
+  /** Starts a new base for `changes` (see Columns.markBase). */
+  markBase(): void {
+    for (const part of [this.keys, this.titles, this.customerIds, this.rows, this.entries, this.ownerChanges, this.priorCloses]) part.markBase();
+  }
+
+  /**
+   * `encode`'s parts as patches on the base: deal rows touched or added, and the tails of the
+   * rest, which only grow (the item lists link each new item to the previous one, never back).
+   */
+  changes(): PartPatch[] {
+    return [
+      wholePatch(textPart(this.positions.encode())),
+      ...this.keys.changes(),
+      ...this.titles.changes(),
+      ...this.customerIds.changes(),
+      ...this.rows.changes(),
+      ...this.entries.changes(),
+      ...this.ownerChanges.changes(),
+      ...this.priorCloses.changes(),
     ];
   }
 

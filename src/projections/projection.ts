@@ -16,7 +16,16 @@ export type Projection<State> = {
    * How snapshots hold the state, when not `v8.serialize`: a projection with a large state gives
    * one that restores fast (a time-travel query restores one per answer).
    */
-  codec?: { encode: (state: State) => Uint8Array; decode: (bytes: Uint8Array) => State };
+  codec?: {
+    /** The whole state; it also starts a new base for `delta.encode`. */
+    encode: (state: State) => Uint8Array;
+    decode: (bytes: Uint8Array) => State;
+    /**
+     * Delta snapshots: what changed since the last `encode`, cheap enough to take often, so a
+     * time-travel query replays fewer events. Restored on top of the full snapshot they follow.
+     */
+    delta?: { encode: (state: State) => Uint8Array; decode: (base: Uint8Array, delta: Uint8Array) => State };
+  };
 };
 
 /** Folds events into a fresh state: the definition of what a projection means, used by tests and replays. */
@@ -30,5 +39,9 @@ export function replay<State>(projection: Projection<State>, events: Iterable<Pr
 /** Any projection, whatever its state: what a runner holds side by side. */
 export type AnyProjection = Omit<Projection<unknown>, 'apply' | 'codec'> & {
   apply: (state: never, event: ProjectedEvent) => void;
-  codec?: { encode: (state: never) => Uint8Array; decode: (bytes: Uint8Array) => unknown };
+  codec?: {
+    encode: (state: never) => Uint8Array;
+    decode: (bytes: Uint8Array) => unknown;
+    delta?: { encode: (state: never) => Uint8Array; decode: (base: Uint8Array, delta: Uint8Array) => unknown };
+  };
 };

@@ -1,6 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
-import type { SnapshotStore } from '../eventstore/snapshots.js';
+import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
 import { toProjectedEvent } from './events.js';
 import type { AnyProjection, Projection } from './projection.js';
 
@@ -8,9 +8,14 @@ export type RunnerOptions = {
   store: EventStore;
   snapshots: SnapshotStore;
   projections: readonly AnyProjection[];
-  /** Events a projection applies between two regular snapshots; bounds what a time-travel query replays. */
+  /** Events a projection applies between two full snapshots; bounds what a time-travel query replays. */
   snapshotEvery?: number;
-  /** How many snapshots of each projection are kept, the newest (older ones are deleted). */
+  /**
+   * Events between two delta snapshots (what changed since the last full one), for projections
+   * whose codec takes them: a time-travel query on those replays at most this many events.
+   */
+  deltaEvery?: number;
+  /** How many full snapshots of each projection are kept, the newest, with their deltas (older ones are deleted). */
   keepSnapshots?: number;
   clock?: () => Date;
   onError?: (error: unknown) => void;
@@ -62,13 +67,21 @@ type Live = {
   maxOccurredAt: number;
   maxRecordedAt: number;
   sinceSnapshot: number;
+  sinceFull: number;
   lastSnapshot: Position | null;
+  /** The full snapshot this state's deltas are taken against; null until one is taken (after a restore too). */
+  deltaBase: Position | null;
   rebuilding: boolean;
 };
 
 const BATCH = 2000;
 const encodeState = (projection: Projection<unknown>, state: unknown): Uint8Array => (projection.codec ? projection.codec.encode(state) : serialize(state));
-const decodeState = (projection: Projection<unknown>, bytes: Uint8Array): unknown => (projection.codec ? projection.codec.decode(bytes) : deserialize(bytes));
+function decodeState(projection: Projection<unknown>, snapshot: FoundSnapshot): unknown {
+  if (snapshot.meta.base === null) return projection.codec ? projection.codec.decode(snapshot.state) : deserialize(snapshot.state);
+  const delta = projection.codec?.delta;
+  if (!delta || !snapshot.baseState) throw new Error(`delta snapshot of ${projection.name} at ${snapshot.meta.position} cannot be restored: no delta codec or no base`);
+  return delta.decode(snapshot.baseState, snapshot.state);
+}
 const max = (a: number, b: number): number => (a > b ? a : b);
 
 /**
@@ -81,6 +94,7 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly snapshots: SnapshotStore;
   private readonly snapshotEvery: number;
+  private readonly deltaEvery: number;
   private readonly keepSnapshots: number;
   private readonly clock: () => Date;
   private readonly onError: (error: unknown) => void;
@@ -96,6 +110,7 @@ export class ProjectionRunner {
     this.store = options.store;
     this.snapshots = options.snapshots;
     this.snapshotEvery = options.snapshotEvery ?? 25_000;
+    this.deltaEvery = options.deltaEvery ?? 2_500;
     this.keepSnapshots = options.keepSnapshots ?? 50;
     this.clock = options.clock ?? (() => new Date());
     this.onError = options.onError ?? (() => undefined);
@@ -109,7 +124,9 @@ export class ProjectionRunner {
         maxOccurredAt: 0,
         maxRecordedAt: 0,
         sinceSnapshot: 0,
+        sinceFull: 0,
         lastSnapshot: null,
+        deltaBase: null,
         rebuilding: false,
       });
     }
@@ -121,7 +138,7 @@ export class ProjectionRunner {
       const { name, version } = entry.projection;
       const snapshot = await this.snapshots.nearest(name, version);
       if (!snapshot) continue;
-      entry.state = decodeState(entry.projection, snapshot.state);
+      entry.state = decodeState(entry.projection, snapshot);
       entry.position = snapshot.meta.position;
       entry.lastSnapshot = snapshot.meta.position;
       entry.maxOccurredAt = snapshot.meta.maxOccurredAt;
@@ -178,19 +195,27 @@ export class ProjectionRunner {
       if (entry.handles.has(event.type)) {
         entry.projection.apply(entry.state, event);
         entry.sinceSnapshot += 1;
+        entry.sinceFull += 1;
       }
       entry.position = recorded.position;
       entry.maxOccurredAt = max(entry.maxOccurredAt, event.occurredAt);
       entry.maxRecordedAt = max(entry.maxRecordedAt, event.recordedAt);
-      if (entry.sinceSnapshot >= this.snapshotEvery) this.takeSnapshot(entry);
+      this.snapshotIfDue(entry);
     }
     this.position = recorded.position;
     for (const waiter of this.waiters) if (recorded.position >= waiter.position) waiter.done(true);
   }
 
+  private snapshotIfDue(entry: Live): void {
+    if (entry.sinceFull >= this.snapshotEvery || (entry.sinceSnapshot >= this.deltaEvery && entry.projection.codec?.delta)) this.takeSnapshot(entry);
+  }
+
+  /** A delta when the projection takes them and has a base, a full snapshot when one is due or there is no base. */
   private takeSnapshot(entry: Live): void {
     if (entry.position === null || entry.position === entry.lastSnapshot) return;
     const { name, version } = entry.projection;
+    const delta = entry.projection.codec?.delta;
+    const base = delta && entry.deltaBase !== null && entry.sinceFull < this.snapshotEvery ? entry.deltaBase : null;
     const snapshot = {
       meta: {
         projection: name,
@@ -199,12 +224,17 @@ export class ProjectionRunner {
         maxOccurredAt: entry.maxOccurredAt,
         maxRecordedAt: entry.maxRecordedAt,
         takenAt: this.clock().getTime(),
+        base,
       },
       // Serialised now, synchronously, so the snapshot is exactly the state at `position`.
-      state: encodeState(entry.projection, entry.state),
+      state: delta && base !== null ? delta.encode(entry.state) : encodeState(entry.projection, entry.state),
     };
     entry.sinceSnapshot = 0;
     entry.lastSnapshot = entry.position;
+    if (base === null) {
+      entry.sinceFull = 0;
+      entry.deltaBase = entry.position;
+    }
     this.snapshots
       .save(snapshot)
       .then(() => this.snapshots.prune(name, version, this.keepSnapshots))
@@ -264,7 +294,7 @@ export class ProjectionRunner {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
     const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });
-    const state = (snapshot ? decodeState(projection as Projection<unknown>, snapshot.state) : projection.init()) as State;
+    const state = (snapshot ? decodeState(projection as Projection<unknown>, snapshot) : projection.init()) as State;
     let after = snapshot?.meta.position;
     let replayed = 0;
     let scanned = 0;
@@ -298,7 +328,7 @@ export class ProjectionRunner {
     const { projection } = entry;
     try {
       await this.snapshots.deleteAll(name);
-      const fresh: Live = { ...entry, state: projection.init(), position: null, maxOccurredAt: 0, maxRecordedAt: 0, sinceSnapshot: 0, lastSnapshot: null };
+      const fresh: Live = { ...entry, state: projection.init(), position: null, maxOccurredAt: 0, maxRecordedAt: 0, sinceSnapshot: 0, sinceFull: 0, lastSnapshot: null, deltaBase: null };
       const started = performance.now();
       let events = 0;
       const report = (done: boolean, head: Position | null): RebuildProgress => {
@@ -320,7 +350,9 @@ export class ProjectionRunner {
           fresh.position = recorded.position;
           fresh.maxOccurredAt = max(fresh.maxOccurredAt, event.occurredAt);
           fresh.maxRecordedAt = max(fresh.maxRecordedAt, event.recordedAt);
-          if (++fresh.sinceSnapshot >= this.snapshotEvery) this.takeSnapshot(fresh);
+          fresh.sinceSnapshot += 1;
+          fresh.sinceFull += 1;
+          this.snapshotIfDue(fresh);
         }
         if (batch.length === BATCH * 5) {
           report(false, head);

@@ -10,6 +10,7 @@ import { idOf } from './events.js';
 import type { ProjectedEvent } from './events.js';
 import type { Projection } from './projection.js';
 import { Interned } from './table/interned.js';
+import { applyPatches, packPatches, wholePatch } from './table/patches.js';
 import { packSegments, partText, textPart, unpackSegments } from './table/segments.js';
 
 export type { CompactPosition, DealRecord, OwnerChange, StageEntry } from './dealTable.js';
@@ -70,6 +71,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   }
   const row = deals.rowOf(dealId);
   if (row < 0) return;
+  deals.rows.touch(row);
   const c = deals.rows.cols;
   const s = state.strings;
   if (late) c.lateEntries[row] = (c.lateEntries[row] as number) + 1;
@@ -136,6 +138,19 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   }
 }
 
+const maps = (state: SalesState): Uint8Array => serialize({ pipelines: state.pipelines, reps: state.reps, teams: state.teams });
+
+/** The state as byte parts: interned strings, the small maps, then the customer and deal tables' columns. */
+const parts = (state: SalesState): Uint8Array[] => [textPart(state.strings.encode()), maps(state), ...state.customers.encode(), ...state.deals.encode()];
+
+function fromParts(parts: readonly Uint8Array[]): SalesState {
+  const strings = Interned.decode(partText(parts[0] ?? new Uint8Array()));
+  const small = deserialize(parts[1] ?? new Uint8Array()) as Pick<SalesState, 'pipelines' | 'reps' | 'teams'>;
+  const customers = CustomerTable.decode(strings, parts.slice(2, 2 + CustomerTable.PARTS));
+  const deals = DealTable.decode(strings, parts.slice(2 + CustomerTable.PARTS));
+  return { ...small, customers, deals, strings };
+}
+
 const DEAL_EVENTS = [
   'LeadFound',
   'DealMovedToStage',
@@ -181,15 +196,16 @@ export const salesProjection: Projection<SalesState> = {
     return { pipelines: new Map(), reps: new Map(), teams: new Map(), customers: new CustomerTable(strings), deals: new DealTable(strings), strings };
   },
   codec: {
-    encode: (state) =>
-      packSegments([textPart(state.strings.encode()), serialize({ pipelines: state.pipelines, reps: state.reps, teams: state.teams }), ...state.customers.encode(), ...state.deals.encode()]),
-    decode(bytes) {
-      const parts = unpackSegments(bytes);
-      const strings = Interned.decode(partText(parts[0] ?? new Uint8Array()));
-      const maps = deserialize(parts[1] ?? new Uint8Array()) as Pick<SalesState, 'pipelines' | 'reps' | 'teams'>;
-      const customers = CustomerTable.decode(strings, parts.slice(2, 2 + CustomerTable.PARTS));
-      const deals = DealTable.decode(strings, parts.slice(2 + CustomerTable.PARTS));
-      return { ...maps, customers, deals, strings };
+    encode(state) {
+      const bytes = packSegments(parts(state));
+      state.customers.markBase();
+      state.deals.markBase();
+      return bytes;
+    },
+    decode: (bytes) => fromParts(unpackSegments(bytes)),
+    delta: {
+      encode: (state) => packPatches([wholePatch(textPart(state.strings.encode())), wholePatch(maps(state)), ...state.customers.changes(), ...state.deals.changes()]),
+      decode: (base, delta) => fromParts(applyPatches(unpackSegments(base), delta)),
     },
   },
   apply(state, event) {

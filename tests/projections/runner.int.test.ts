@@ -33,14 +33,14 @@ function julyHistory(): ProjectedEvent[] {
   return [...events, ...lateEvents].sort((a, b) => a.recordedAt - b.recordedAt || Number(a.position - b.position));
 }
 
-async function aRunnerWorld(options: { snapshotEvery?: number } = {}) {
+async function aRunnerWorld(options: { snapshotEvery?: number; deltaEvery?: number } = {}) {
   const file = join(dir, `${ulid()}.db`);
   let clock = new Date('2026-06-01T00:00:00Z');
   const store = openSqliteStore({ file, now: () => clock, pollIntervalMs: 20 });
   const snapshots = openSqliteSnapshotStore(file);
   const positions = await loadHistory(store, (at) => (clock = at), julyHistory());
   const stored = (await store.readAll({ limit: 10_000 })).map(toProjectedEvent);
-  const runner = () => new ProjectionRunner({ store, snapshots, projections: [salesProjection], snapshotEvery: options.snapshotEvery ?? 10 });
+  const runner = () => new ProjectionRunner({ store, snapshots, projections: [salesProjection], snapshotEvery: options.snapshotEvery ?? 10, deltaEvery: options.deltaEvery });
   return { store, snapshots, positions, stored, runner, file, setClock: (at: Date) => (clock = at) };
 }
 
@@ -93,14 +93,44 @@ describe('projection runner', () => {
     await world.store.close();
   });
 
-  it('keeps only the newest snapshots', async () => {
+  it('keeps only the newest full snapshots, and the deltas taken on them', async () => {
+    // given a runner that takes a full snapshot every 12 events and a delta every 3, keeping 3 full ones
     const world = await aRunnerWorld();
-    const runner = new ProjectionRunner({ store: world.store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 5, keepSnapshots: 3 });
+    const runner = new ProjectionRunner({ store: world.store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 12, deltaEvery: 3, keepSnapshots: 3 });
+    // when it has read the whole log and stopped
     await runner.start();
     await runner.stop();
+    // then 3 full snapshots are left, every delta left is on one of them, and none is older than the oldest kept
     const kept = await world.snapshots.list('sales');
-    expect(kept).toHaveLength(3);
+    const fulls = kept.filter((meta) => meta.base === null).map((meta) => meta.position);
+    expect(fulls).toHaveLength(3);
+    expect(kept.filter((meta) => meta.base !== null).every((meta) => fulls.includes(meta.base as bigint))).toBe(true);
+    expect(kept.every((meta) => meta.position >= (fulls[0] as bigint))).toBe(true);
+    expect(kept.length).toBeGreaterThan(3);
     expect(kept.at(-1)?.position).toBe(runner.livePosition);
+    await world.store.close();
+  });
+
+  it('takes delta snapshots between full ones; a restart and a knownAt query restore from them with the same answers', async () => {
+    // given a runner that took a full snapshot every 20 events and a delta every 4, and stopped
+    const world = await aRunnerWorld({ snapshotEvery: 20, deltaEvery: 4 });
+    const first = world.runner();
+    await first.start();
+    await first.stop();
+    const taken = await world.snapshots.list('sales');
+    expect(taken.filter((meta) => meta.base !== null).length).toBeGreaterThan(taken.filter((meta) => meta.base === null).length);
+    // when another runner starts from them, then the live state is the full replay
+    const second = world.runner();
+    await second.start();
+    expect(second.current(salesProjection)).toEqual(replay(salesProjection, world.stored));
+    // and every knownAt answer equals the replay of what was recorded by then, with at most 4 events replayed
+    for (let i = 1; i < world.stored.length; i += 3) {
+      const knownAt = (world.stored[i] as ProjectedEvent).recordedAt;
+      const answer = await second.stateAt(salesProjection, { knownAt: new Date(knownAt) });
+      expect(answer.state).toEqual(replay(salesProjection, world.stored.filter((e) => e.recordedAt <= knownAt)));
+      expect(answer.replayed).toBeLessThanOrEqual(4 + world.stored.filter((e) => e.recordedAt === knownAt).length);
+    }
+    await second.stop();
     await world.store.close();
   });
 

@@ -1,3 +1,6 @@
+import { tailPatch } from './patches.js';
+import type { PartPatch } from './patches.js';
+
 /**
  * Strings of one kind per row (ids, titles, names) in one UTF-8 byte buffer: off the heap, and
  * restored by copying bytes. Read back one at a time, only when a query needs them.
@@ -6,6 +9,8 @@ export class TextColumn {
   private bytes: Buffer;
   private ends: Uint32Array;
   size = 0;
+  private baseSize = 0;
+  private baseUsed = 0;
 
   constructor(capacity = 256) {
     this.bytes = Buffer.allocUnsafe(capacity * 32);
@@ -43,6 +48,18 @@ export class TextColumn {
     return [new Uint8Array(this.ends.buffer, this.ends.byteOffset, this.size * 4), new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used)];
   }
 
+  /** Starts a new base for `changes`. */
+  markBase(): void {
+    this.baseSize = this.size;
+    this.baseUsed = this.used;
+  }
+
+  /** What was appended since the base: texts are written once, never in place. */
+  changes(): PartPatch[] {
+    const [ends, bytes] = this.encode() as [Uint8Array, Uint8Array];
+    return [tailPatch(ends, this.baseSize * 4), tailPatch(bytes, this.baseUsed)];
+  }
+
   static decode(ends: Uint8Array, bytes: Uint8Array): TextColumn {
     const count = ends.byteLength / 4;
     const column = new TextColumn(Math.max(256, count));
@@ -69,6 +86,7 @@ export class KeyColumn {
   readonly text: TextColumn;
   private hashes: Uint32Array;
   private slots: Int32Array;
+  private baseSize = 0;
 
   constructor(text = new TextColumn(), hashes?: Uint32Array) {
     this.text = text;
@@ -128,6 +146,16 @@ export class KeyColumn {
 
   encode(): Uint8Array[] {
     return [...this.text.encode(), new Uint8Array(this.hashes.buffer, this.hashes.byteOffset, this.size * 4)];
+  }
+
+  markBase(): void {
+    this.text.markBase();
+    this.baseSize = this.size;
+  }
+
+  changes(): PartPatch[] {
+    const hashes = new Uint8Array(this.hashes.buffer, this.hashes.byteOffset, this.size * 4);
+    return [...this.text.changes(), tailPatch(hashes, this.baseSize * 4)];
   }
 
   static decode(ends: Uint8Array, bytes: Uint8Array, hashes: Uint8Array): KeyColumn {

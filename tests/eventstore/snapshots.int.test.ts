@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { createMemorySnapshotStore } from '../../src/eventstore/memorySnapshots.js';
+import type { Snapshot, SnapshotStore } from '../../src/eventstore/snapshots.js';
+import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
+import { aTempDir } from '../support/tempDir.js';
+
+const dir = aTempDir();
+
+/** A snapshot of `sales` at `position` (a full one, or a delta on `base`), its state the bytes of its position. */
+function aSnapshot(position: number, base: number | null = null, version = 1): Snapshot {
+  return {
+    meta: { projection: 'sales', version, position: BigInt(position), maxOccurredAt: position * 10, maxRecordedAt: position * 10, takenAt: 0, base: base === null ? null : BigInt(base) },
+    state: new Uint8Array([position, base ?? 0]),
+  };
+}
+
+const stores: [string, () => SnapshotStore][] = [
+  ['memory', createMemorySnapshotStore],
+  ['sqlite', () => openSqliteSnapshotStore(join(dir, `${ulid()}.db`))],
+];
+
+describe.each(stores)('%s snapshot store', (_, open) => {
+  it('finds a delta with the state of its base, within the bounds asked', async () => {
+    // given a full snapshot at 10 and deltas on it at 12 and 14
+    const snapshots = open();
+    for (const s of [aSnapshot(10), aSnapshot(12, 10), aSnapshot(14, 10)]) await snapshots.save(s);
+    // when the nearest is asked for, with and without a bound
+    const newest = await snapshots.nearest('sales', 1);
+    const bounded = await snapshots.nearest('sales', 1, { maxRecordedAt: 130 });
+    // then each is the delta, with its base's state beside it
+    expect(newest?.meta.position).toBe(14n);
+    expect(newest?.meta.base).toBe(10n);
+    expect([...(newest?.baseState ?? [])]).toEqual([10, 0]);
+    expect(bounded?.meta.position).toBe(12n);
+    expect((await snapshots.nearest('sales', 1, { maxRecordedAt: 100 }))?.baseState).toBeUndefined();
+    await snapshots.close();
+  });
+
+  it('never returns a delta whose base is gone', async () => {
+    // given a full snapshot at 10 and a delta at 14 on a base at 12 that is not there
+    const snapshots = open();
+    for (const s of [aSnapshot(10), aSnapshot(14, 12)]) await snapshots.save(s);
+    // then the nearest usable snapshot is the full one
+    expect((await snapshots.nearest('sales', 1))?.meta.position).toBe(10n);
+    await snapshots.close();
+  });
+
+  it('prunes to the newest full snapshots and the deltas on them, and drops earlier versions', async () => {
+    // given fulls at 10, 20, 30 with two deltas each, and a snapshot of an earlier version
+    const snapshots = open();
+    for (const full of [10, 20, 30]) for (const s of [aSnapshot(full), aSnapshot(full + 3, full), aSnapshot(full + 6, full)]) await snapshots.save(s);
+    await snapshots.save(aSnapshot(40, null, 0));
+    // when pruned to two full snapshots
+    await snapshots.prune('sales', 1, 2);
+    // then what is left is the fulls at 20 and 30 and their deltas
+    const left = (await snapshots.list('sales')).map((meta) => [Number(meta.position), meta.base === null ? null : Number(meta.base), meta.version]);
+    expect(left.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([
+      [20, null, 1],
+      [23, 20, 1],
+      [26, 20, 1],
+      [30, null, 1],
+      [33, 30, 1],
+      [36, 30, 1],
+    ]);
+    await snapshots.close();
+  });
+});
+
+describe('sqlite snapshot store, opened on a file from before delta snapshots', () => {
+  it('moves the snapshots already there over, as full ones', async () => {
+    // given a file with the one snapshot table of before, without a base column
+    const file = join(dir, `${ulid()}.db`);
+    const db = new Database(file);
+    db.exec(`CREATE TABLE projection_snapshots (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL,
+      max_occurred_at INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, state BLOB NOT NULL,
+      PRIMARY KEY (projection, version, position)) STRICT`);
+    db.prepare('INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '7'.padStart(40, '0'), 70, 70, 0, Buffer.from([7]));
+    db.close();
+    // when the store opens it
+    const snapshots = openSqliteSnapshotStore(file);
+    // then the old snapshot is found as a full one, and deltas can be saved beside it
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 7n, base: null });
+    await snapshots.save(aSnapshot(9, 7));
+    expect((await snapshots.nearest('sales', 1))?.baseState).toEqual(Buffer.from([7]));
+    await snapshots.close();
+    // and the old table is gone
+    const after = new Database(file);
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'projection_snapshots'").get()).toBeUndefined();
+    after.close();
+  });
+});
