@@ -1,6 +1,6 @@
 import type { SalesState } from './sales.js';
 import { teamOf } from './sales.js';
-import { DAY_MS, addTo, mean, median, monthOf, quarterOf, ratio, round } from './stats.js';
+import { DAY_MS, Samples, addTo, mean, median, monthOf, quarterOf, ratio, round } from './stats.js';
 
 export type SliceDimension = 'owner' | 'team' | 'region' | 'productLine' | 'channel' | 'segment' | 'month' | 'quarter';
 export type FunnelFilter = Partial<Record<Exclude<SliceDimension, 'month' | 'quarter'>, string>>;
@@ -53,12 +53,46 @@ export type FunnelReport = {
   provenance?: { won: Provenance; lost: Provenance; open: Provenance };
 };
 
+const DEAL = -1;
+const CLOSE = -2;
+
 /**
  * What a funnel counts: a deal (cohort), or a stage entry or closing of a deal (flow), at its
- * moment. Deals are rows of the deal table: the funnel reads columns, and makes a record of a deal
- * only to explain a figure.
+ * moment. Parallel lists of numbers rather than an object each, as a funnel counts tens of
+ * thousands: deals are rows of the deal table, an entry is its entry row, and the funnel makes a
+ * record of a deal only to explain a figure.
  */
-type Counted = { row: number; at: number; kind: 'deal' | 'entry' | 'close'; item: number };
+class Counted {
+  rows: Int32Array;
+  ats: Float64Array;
+  /** The entry row counted, or DEAL, or CLOSE. */
+  items: Int32Array;
+  length = 0;
+
+  constructor(capacity = 64) {
+    this.rows = new Int32Array(capacity);
+    this.ats = new Float64Array(capacity);
+    this.items = new Int32Array(capacity);
+  }
+
+  push(row: number, at: number, item: number): void {
+    if (this.length === this.rows.length) {
+      const grown = new Counted(Math.max(64, this.length * 2));
+      grown.rows.set(this.rows);
+      grown.ats.set(this.ats);
+      grown.items.set(this.items);
+      [this.rows, this.ats, this.items] = [grown.rows, grown.ats, grown.items];
+    }
+    this.rows[this.length] = row;
+    this.ats[this.length] = at;
+    this.items[this.length++] = item;
+  }
+
+  /** The deal rows counted (a deal may appear more than once in a flow). */
+  dealRows(): Int32Array {
+    return this.rows.subarray(0, this.length);
+  }
+}
 
 /** Reads one pipeline's deals out of the sales state's columns. */
 class Rows {
@@ -108,27 +142,29 @@ class Rows {
     return true;
   }
 
-  /** Duration of every completed visit of a stage: entered, then left by a move or a close (an earlier close too, if it was reopened). */
-  visits(row: number, from: number, to: number, into: Map<number, number[]>): void {
-    const { c, e } = this;
+  /**
+   * Duration of every completed visit of a stage, by stage id: entered, then left by a move or a
+   * close (an earlier close too, if it was reopened). Reads the `count` entries `entries` just read.
+   */
+  visits(row: number, count: number, from: number, to: number, into: (Samples | undefined)[]): void {
+    const { c, e, items } = this;
     const closedAt = c.closedAt[row] as number;
-    const prior = (c.reopened[row] as number) > 0 ? this.state.deals.view(row).priorCloses : null;
-    const { items } = this;
-    const count = this.entries(row);
+    const prior = (c.lastPriorClose[row] as number) >= 0 ? this.state.deals.view(row).priorCloses : null;
     for (let i = 0; i < count; i++) {
       const item = items[i] as number;
       const at = e.at[item] as number;
-      const next = i + 1 < count ? (e.at[items[i + 1] as number] as number) : null;
+      if (at < from || at >= to) continue;
+      // NaN: no next entry, so no end but a close
+      const next = i + 1 < count ? (e.at[items[i + 1] as number] as number) : Number.NaN;
+      const last = Number.isNaN(next);
       // the first close at or after the entry, and at or before the next entry: it ended the visit
-      let end: number | null = null;
-      if (prior !== null) end = prior.find((close) => close >= at && (next === null || close <= next)) ?? null;
-      if (end === null && closedAt >= at && (next === null || closedAt <= next)) end = closedAt;
-      end ??= next;
-      if (end === null || at < from || at >= to) continue;
+      let end = Number.NaN;
+      if (prior !== null) end = prior.find((close) => close >= at && (last || close <= next)) ?? Number.NaN;
+      if (Number.isNaN(end) && closedAt >= at && (last || closedAt <= next)) end = closedAt;
+      if (Number.isNaN(end)) end = next;
+      if (Number.isNaN(end)) continue;
       const stage = e.stage[item] as number;
-      const list = into.get(stage);
-      if (list) list.push((end - at) / DAY_MS);
-      else into.set(stage, [(end - at) / DAY_MS]);
+      (into[stage] ??= new Samples()).push((end - at) / DAY_MS);
     }
   }
 
@@ -140,12 +176,13 @@ class Rows {
 const WON = 1;
 const LOST = 2;
 
-function closings(rows: Rows, closed: readonly number[], explain: boolean) {
+function closings(rows: Rows, closed: ArrayLike<number>, explain: boolean) {
   const { c } = rows;
   const won: number[] = [];
   const lost: number[] = [];
   const reasonCounts = new Map<number, number>();
-  for (const row of closed) {
+  for (let k = 0; k < closed.length; k++) {
+    const row = closed[k] as number;
     const status = c.status[row];
     if (status === WON) won.push(row);
     else if (status === LOST) {
@@ -153,7 +190,7 @@ function closings(rows: Rows, closed: readonly number[], explain: boolean) {
       reasonCounts.set(c.lostReason[row] as number, (reasonCounts.get(c.lostReason[row] as number) ?? 0) + 1);
     }
   }
-  const cycles = new Array<number>(won.length + lost.length);
+  const cycles = new Float64Array(won.length + lost.length);
   let k = 0;
   for (const list of [won, lost]) for (const row of list) cycles[k++] = ((c.closedAt[row] as number) - (c.leadAt[row] as number)) / DAY_MS;
   const reasons = new Map<string, number>();
@@ -193,7 +230,7 @@ function velocity(rows: Rows, open: readonly number[], won: readonly number[], w
 }
 
 /** The funnel of one group of counted items (DESIGN.md §4). */
-function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: readonly Counted[], open: readonly number[]): FunnelReport {
+function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: Counted, open: readonly number[]): FunnelReport {
   const { state, c, e } = rows;
   const pipeline = state.pipelines.get(query.pipelineId);
   const stages = pipeline?.status === 'defined' ? pipeline.stages : [];
@@ -212,9 +249,9 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: r
   // Counts always; the deals and positions behind them only when explained (they cost an object each).
   const reached = stages.map(() => 0);
   const reachedBy: Provenance[] | null = explain ? stages.map(() => []) : null;
-  const durations = new Map<number, number[]>();
+  const durations: (Samples | undefined)[] = [];
   // A cohort counts each deal once; a flow may count a deal's entries and its close.
-  const deals = query.mode === 'cohort' ? counted.map((item) => item.row) : [...new Set(counted.map((item) => item.row))];
+  const deals = query.mode === 'cohort' ? counted.dealRows() : Int32Array.from(new Set(counted.dealRows()));
   const dealId = (row: number) => state.deals.keys.at(row);
 
   if (query.mode === 'cohort') {
@@ -234,28 +271,30 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: r
         for (let j = 0; j < count && position === null; j++) if (orderOf(e.stage[items[j] as number] as number) === i) position = rows.position(e.position[items[j] as number] as number);
         reachedBy[i]?.push({ dealId: dealId(row), position: position ?? rows.position(c.closedPosition[row] as number) });
       }
-      rows.visits(row, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, durations);
+      rows.visits(row, count, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, durations);
     }
   } else {
     const entered = stages.map(() => new Set<number>());
-    for (const item of counted) {
-      if (item.kind !== 'entry') continue;
-      const i = orderOf(e.stage[item.item] as number);
-      if (i < 0 || entered[i]?.has(item.row)) continue;
-      entered[i]?.add(item.row);
+    for (let k = 0; k < counted.length; k++) {
+      const item = counted.items[k] as number;
+      const row = counted.rows[k] as number;
+      if (item < 0) continue;
+      const i = orderOf(e.stage[item] as number);
+      if (i < 0 || entered[i]?.has(row)) continue;
+      entered[i]?.add(row);
       reached[i] = (reached[i] as number) + 1;
-      reachedBy?.[i]?.push({ dealId: dealId(item.row), position: rows.position(e.position[item.item] as number) });
+      reachedBy?.[i]?.push({ dealId: dealId(row), position: rows.position(e.position[item] as number) });
     }
-    for (const row of deals) rows.visits(row, query.from, query.to, durations);
+    for (const row of deals) rows.visits(row, rows.entries(row), query.from, query.to, durations);
   }
 
-  const closedDeals = query.mode === 'cohort' ? deals : counted.filter((item) => item.kind === 'close').map((item) => item.row);
+  const closedDeals = query.mode === 'cohort' ? deals : counted.dealRows().filter((_, k) => counted.items[k] === CLOSE);
   const closed = closings(rows, closedDeals, explain);
   const stageRows: FunnelStageRow[] = stages.map((stage, i) => {
     const count = reached[i] ?? 0;
     const next = i + 1 < stages.length ? (reached[i + 1] ?? 0) : closed.won.length;
     const id = state.strings.find(stage.stageId);
-    const days = (id >= 0 ? durations.get(id) : undefined) ?? [];
+    const days = (id >= 0 ? durations[id]?.view() : undefined) ?? [];
     return {
       stageId: stage.stageId,
       name: stage.name,
@@ -298,7 +337,7 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: r
 export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
   const rows = new Rows(state);
   const { c, e } = rows;
-  const counted: Counted[] = [];
+  const counted = new Counted(query.mode === 'cohort' ? state.deals.size : state.deals.size + state.deals.entries.size);
   const open: number[] = [];
   const filter = Object.entries(query.filter ?? {}).filter((f): f is [SliceDimension, string] => f[1] !== undefined);
   const pipelineId = state.strings.find(query.pipelineId);
@@ -308,26 +347,27 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
     const leadAt = c.leadAt[row] as number;
     if (c.status[row] === 0 && (query.mode === 'flow' || inWindow(leadAt)) && rows.passes(row, filter, leadAt)) open.push(row);
     if (query.mode === 'cohort') {
-      if (inWindow(leadAt) && rows.passes(row, filter, leadAt)) counted.push({ row, at: leadAt, kind: 'deal', item: -1 });
+      if (inWindow(leadAt) && rows.passes(row, filter, leadAt)) counted.push(row, leadAt, DEAL);
       continue;
     }
     const count = rows.entries(row);
     for (let i = 0; i < count; i++) {
       const item = rows.items[i] as number;
       const at = e.at[item] as number;
-      if (inWindow(at) && rows.passes(row, filter, at)) counted.push({ row, at, kind: 'entry', item });
+      if (inWindow(at) && rows.passes(row, filter, at)) counted.push(row, at, item);
     }
     const closedAt = c.closedAt[row] as number;
-    if (!Number.isNaN(closedAt) && inWindow(closedAt) && rows.passes(row, filter, closedAt)) counted.push({ row, at: closedAt, kind: 'close', item: -1 });
+    if (!Number.isNaN(closedAt) && inWindow(closedAt) && rows.passes(row, filter, closedAt)) counted.push(row, closedAt, CLOSE);
   }
   if (!query.sliceBy) return [report(rows, query, null, counted, open)];
   const dimension = query.sliceBy;
-  const groups = new Map<string, Counted[]>();
-  for (const item of counted) {
-    const key = rows.attribute(item.row, dimension, item.at);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
+  const groups = new Map<string, Counted>();
+  for (let k = 0; k < counted.length; k++) {
+    const [row, at, item] = [counted.rows[k] as number, counted.ats[k] as number, counted.items[k] as number];
+    const key = rows.attribute(row, dimension, at);
+    const group = groups.get(key) ?? new Counted();
+    if (group.length === 0) groups.set(key, group);
+    group.push(row, at, item);
   }
   const openBy = new Map<string, number[]>();
   for (const row of open) {
@@ -336,5 +376,5 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
     if (group) group.push(row);
     else openBy.set(key, [row]);
   }
-  return [...groups.keys()].sort().map((key) => report(rows, query, key, groups.get(key) ?? [], openBy.get(key) ?? []));
+  return [...groups.keys()].sort().map((key) => report(rows, query, key, groups.get(key) ?? new Counted(), openBy.get(key) ?? []));
 }

@@ -17,7 +17,7 @@ export type Projection<State> = {
    * one that restores fast (a time-travel query restores one per answer).
    */
   codec?: {
-    /** The whole state; it also starts a new base for `delta.encode`. */
+    /** The whole state; it also starts a new base for `delta.encode`, as `decode` does for the state it returns. */
     encode: (state: State) => Uint8Array;
     decode: (bytes: Uint8Array) => State;
     /**

@@ -141,6 +141,8 @@ export class ProjectionRunner {
       entry.state = decodeState(entry.projection, snapshot);
       entry.position = snapshot.meta.position;
       entry.lastSnapshot = snapshot.meta.position;
+      // A state decoded from a full snapshot is a base for deltas; one decoded from a delta is not (its base is another state).
+      entry.deltaBase = snapshot.meta.base === null ? snapshot.meta.position : null;
       entry.maxOccurredAt = snapshot.meta.maxOccurredAt;
       entry.maxRecordedAt = snapshot.meta.maxRecordedAt;
     }
@@ -206,11 +208,13 @@ export class ProjectionRunner {
     for (const waiter of this.waiters) if (recorded.position >= waiter.position) waiter.done(true);
   }
 
+  /** A full snapshot every `snapshotEvery` events; between them, a delta every `deltaEvery` once there is a full one to take it against. */
   private snapshotIfDue(entry: Live): void {
-    if (entry.sinceFull >= this.snapshotEvery || (entry.sinceSnapshot >= this.deltaEvery && entry.projection.codec?.delta)) this.takeSnapshot(entry);
+    const deltaDue = entry.deltaBase !== null && entry.sinceSnapshot >= this.deltaEvery && entry.projection.codec?.delta !== undefined;
+    if (entry.sinceFull >= this.snapshotEvery || deltaDue) this.takeSnapshot(entry);
   }
 
-  /** A delta when the projection takes them and has a base, a full snapshot when one is due or there is no base. */
+  /** A delta when the projection takes them and has a base (on stop too), else a full snapshot. */
   private takeSnapshot(entry: Live): void {
     if (entry.position === null || entry.position === entry.lastSnapshot) return;
     const { name, version } = entry.projection;

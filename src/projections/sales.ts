@@ -202,7 +202,13 @@ export const salesProjection: Projection<SalesState> = {
       state.deals.markBase();
       return bytes;
     },
-    decode: (bytes) => fromParts(unpackSegments(bytes)),
+    decode(bytes) {
+      // The state as decoded is the base for the deltas that follow it, as after `encode`.
+      const state = fromParts(unpackSegments(bytes));
+      state.customers.markBase();
+      state.deals.markBase();
+      return state;
+    },
     delta: {
       encode: (state) => packPatches([wholePatch(textPart(state.strings.encode())), wholePatch(maps(state)), ...state.customers.changes(), ...state.deals.changes()]),
       decode: (base, delta) => fromParts(applyPatches(unpackSegments(base), delta)),

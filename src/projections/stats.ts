@@ -1,17 +1,37 @@
 export const DAY_MS = 86_400_000;
 
-export function mean(values: readonly number[]): number | null {
+export function mean(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return sum / values.length;
 }
 
+/** Numbers collected one by one into a growing typed array: no boxed number, no garbage per value. */
+export class Samples {
+  private values = new Float64Array(16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The values collected, as a view (valid until the next push). */
+  view(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
+}
+
 /** The middle value; the mean of the two middle ones for an even count. */
-export function median(values: readonly number[]): number | null {
+export function median(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   // Selection rather than a sort: linear, which matters over the hundreds of thousands of stage visits of a large funnel.
-  const a = new Float64Array(values);
+  const a = Float64Array.from(values);
   const mid = a.length >> 1;
   const upper = select(a, mid);
   if (a.length % 2 === 1) return upper;

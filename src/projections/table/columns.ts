@@ -25,21 +25,22 @@ export class Columns<S extends ColumnSpec> {
   constructor(
     private readonly spec: S,
     capacity = 256,
+    cols?: ColumnsOf<S>,
   ) {
     this.capacity = capacity;
-    this.cols = Columns.allocate(spec, capacity);
+    this.cols = cols ?? Columns.allocate(spec, capacity);
   }
 
   private static allocate<S extends ColumnSpec>(spec: S, capacity: number): ColumnsOf<S> {
-    const cols: Record<string, Float64Array | Int32Array | Uint32Array | Uint8Array> = {};
-    for (const [name, type] of Object.entries(spec)) cols[name] = new type(capacity);
-    return cols as ColumnsOf<S>;
+    // Built in one go: V8 turns an object that gets 35 properties by keyed stores into a hash table,
+    // and then every column read of every row is a hash lookup (measured: funnels 1.5–2× slower).
+    return Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, new type(capacity)])) as ColumnsOf<S>;
   }
 
   /** A new row, every column zero; the caller sets what it holds. */
   add(): number {
     if (this.size === this.capacity) {
-      this.capacity *= 2;
+      this.capacity = Math.max(256, this.capacity * 2);
       const grown = Columns.allocate(this.spec, this.capacity);
       for (const name of Object.keys(this.spec) as (keyof S)[]) grown[name].set(this.cols[name]);
       this.cols = grown;
@@ -93,20 +94,39 @@ export class Columns<S extends ColumnSpec> {
     });
   }
 
-  /** Columns from `encode`'s parts, each part in an ArrayBuffer of its own (aligned). */
+  /**
+   * Columns from `encode`'s parts. Each part's buffer is taken, room included, not copied: the
+   * parts must be the caller's own, as `unpackSegments` and `applyPatches` give them.
+   */
   static decode<S extends ColumnSpec>(spec: S, parts: readonly Uint8Array[]): Columns<S> {
     const names = Object.keys(spec) as (keyof S & string)[];
-    const first = parts[0];
-    const type = spec[names[0] as keyof S];
-    const size = first && type ? first.byteLength / type.BYTES_PER_ELEMENT : 0;
-    const table = new Columns(spec, Math.max(256, size));
-    names.forEach((name, i) => {
-      const part = parts[i];
-      const ctor = spec[name];
-      if (!part || !ctor) throw new Error(`snapshot is missing column ${name}`);
-      table.cols[name].set(new ctor(part.buffer as ArrayBuffer, part.byteOffset, part.byteLength / ctor.BYTES_PER_ELEMENT) as never);
-    });
-    table.size = size;
+    let size = Number.POSITIVE_INFINITY;
+    let capacity = Number.POSITIVE_INFINITY;
+    const cols = Object.fromEntries(
+      names.map((name, i) => {
+        const part = parts[i];
+        const ctor = spec[name];
+        if (!part || !ctor) throw new Error(`snapshot is missing column ${name}`);
+        const col = adopt(ctor, part);
+        size = Math.min(size, part.byteLength / ctor.BYTES_PER_ELEMENT);
+        capacity = Math.min(capacity, col.length);
+        return [name, col];
+      }),
+    ) as ColumnsOf<S>;
+    const table = new Columns(spec, capacity, cols);
+    table.size = Number.isFinite(size) ? size : 0;
     return table;
   }
+}
+
+/**
+ * A typed array over a part's bytes and the room after them, without a copy when the part starts
+ * its own buffer; a copy otherwise (a part inside a larger buffer may be misaligned, or shared).
+ */
+export function adopt<C extends ColumnType>(ctor: C, part: Uint8Array): InstanceType<C> {
+  const width = ctor.BYTES_PER_ELEMENT;
+  if (part.byteOffset === 0 && part.buffer instanceof ArrayBuffer) return new ctor(part.buffer, 0, Math.floor(part.buffer.byteLength / width)) as InstanceType<C>;
+  const copy = new ctor(Math.ceil(part.byteLength / width)) as InstanceType<C>;
+  new Uint8Array(copy.buffer).set(part);
+  return copy;
 }

@@ -1,4 +1,4 @@
-import { packSegments, unpackSegments } from './segments.js';
+import { packSegments, segmentViews, withRoom } from './segments.js';
 
 /**
  * How one part of an encoded state changed since a base: its length now, and the byte ranges to
@@ -30,11 +30,15 @@ export function packPatches(patches: readonly PartPatch[]): Uint8Array {
   return packSegments([new Uint8Array(Uint32Array.from(header).buffer), ...bytes]);
 }
 
-/** The parts a base's parts become under `packed` patches (parts of the same length are patched in place). */
+/**
+ * The parts a base's parts become under `packed` patches. The base's parts must be its own (as
+ * `unpackSegments` gives them): they are patched in place, and grown into their room when it suffices.
+ */
 export function applyPatches(parts: Uint8Array[], packed: Uint8Array): Uint8Array[] {
-  const [head, ...bytes] = unpackSegments(packed);
+  const [head, ...bytes] = segmentViews(packed);
   if (!head) throw new Error('delta snapshot is malformed: no header');
-  const header = new Uint32Array(head.buffer, head.byteOffset, head.byteLength / 4);
+  // The header is copied (it may sit misaligned in `packed`, a Buffer whose slice would share it); the ranges are only read.
+  const header = new Uint32Array(new Uint8Array(head).buffer);
   let h = 0;
   let b = 0;
   const next = (): number => {
@@ -47,8 +51,9 @@ export function applyPatches(parts: Uint8Array[], packed: Uint8Array): Uint8Arra
   return parts.map((base) => {
     const length = next();
     const ranges = next();
-    const part = length === base.byteLength ? base : new Uint8Array(length);
-    if (part !== base) part.set(base.subarray(0, Math.min(length, base.byteLength)));
+    const room = base.buffer.byteLength - base.byteOffset;
+    const part = length <= room ? new Uint8Array(base.buffer, base.byteOffset, length) : new Uint8Array(new ArrayBuffer(withRoom(length)), 0, length);
+    if (part.buffer !== base.buffer) part.set(base.subarray(0, Math.min(length, base.byteLength)));
     for (let r = 0; r < ranges; r++) {
       const offset = next();
       const range = bytes[b++];

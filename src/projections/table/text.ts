@@ -1,3 +1,4 @@
+import { adopt } from './columns.js';
 import { tailPatch } from './patches.js';
 import type { PartPatch } from './patches.js';
 
@@ -25,12 +26,12 @@ export class TextColumn {
     const start = this.used;
     const length = Buffer.byteLength(text);
     if (start + length > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, start + length));
+      const grown = Buffer.allocUnsafe(Math.max(4096, this.bytes.length * 2, start + length));
       this.bytes.copy(grown, 0, 0, start);
       this.bytes = grown;
     }
     if (this.size === this.ends.length) {
-      const grown = new Uint32Array(this.ends.length * 2);
+      const grown = new Uint32Array(Math.max(256, this.ends.length * 2));
       grown.set(this.ends);
       this.ends = grown;
     }
@@ -60,13 +61,13 @@ export class TextColumn {
     return [tailPatch(ends, this.baseSize * 4), tailPatch(bytes, this.baseUsed)];
   }
 
+  /** A column from `encode`'s parts, taking their buffers as `Columns.decode` does. */
   static decode(ends: Uint8Array, bytes: Uint8Array): TextColumn {
-    const count = ends.byteLength / 4;
-    const column = new TextColumn(Math.max(256, count));
-    column.ends.set(new Uint32Array(ends.buffer, ends.byteOffset, count));
-    if (bytes.byteLength > column.bytes.length) column.bytes = Buffer.allocUnsafe(bytes.byteLength * 2);
-    column.bytes.set(bytes);
-    column.size = count;
+    const column = new TextColumn(0);
+    column.ends = adopt(Uint32Array, ends);
+    const own = adopt(Uint8Array, bytes);
+    column.bytes = Buffer.from(own.buffer, own.byteOffset, own.byteLength);
+    column.size = ends.byteLength / 4;
     return column;
   }
 }
