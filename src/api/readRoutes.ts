@@ -8,6 +8,7 @@ import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
+import { serializedOnce } from './serializedOnce.js';
 
 const pointInTimeQuery = basePointInTime.extend({
   explain: z.enum(['true', 'false']).optional().describe('include the deals, customers and event positions behind each figure'),
@@ -36,6 +37,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const security = [{ bearer: [] }];
 
   const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs);
+  const sendAnswer = serializedOnce(answerSchema);
 
   typed.get(
     '/funnel',
@@ -66,10 +68,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const filter = Object.fromEntries(
         (['owner', 'team', 'region', 'productLine', 'channel', 'segment'] as const).flatMap((k) => (q[k] === undefined ? [] : [[k, q[k]]])),
       );
-      return readModels.funnel(
+      const answer = await readModels.funnel(
         { pipelineId: q.pipelineId, mode: q.mode, from: ms(q.from), to: ms(q.to), sliceBy: q.sliceBy, filter, explain: q.explain === 'true' },
         at,
       );
+      return sendAnswer(reply, answer, '', () => answer);
     },
   );
 
@@ -88,7 +91,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      return readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
+      const answer = await readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
+      return sendAnswer(reply, answer, '', () => answer);
     },
   );
 
@@ -111,7 +115,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const all = await readModels.targetProgress(undefined, at);
       const target = all.result.find((t) => t.targetId === request.params.id);
       if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
-      return { ...all, result: { ...target, childTargets: all.result.filter((t) => t.parentTargetId === target.targetId) } };
+      return sendAnswer(reply, all, target.targetId, () => ({ ...all, result: { ...target, childTargets: all.result.filter((t) => t.parentTargetId === target.targetId) } }));
     },
   );
 
