@@ -182,22 +182,18 @@ export class DealTable implements DealColumns {
     this.rows.cols.lastPriorClose[row] = item;
   }
 
+  /** The columns a snapshot holds after the positions, in their order. */
+  private get parts() {
+    return [this.keys, this.titles, this.customerIds, this.rows, this.entries, this.ownerChanges, this.priorCloses] as const;
+  }
+
   encode(): Uint8Array[] {
-    return [
-      textPart(this.positions.encode()),
-      ...this.keys.encode(),
-      ...this.titles.encode(),
-      ...this.customerIds.encode(),
-      ...this.rows.encode(),
-      ...this.entries.encode(),
-      ...this.ownerChanges.encode(),
-      ...this.priorCloses.encode(),
-    ];
+    return [textPart(this.positions.encode()), ...this.parts.flatMap((part) => part.encode())];
   }
 
   /** Starts a new base for `changes` (see Columns.markBase). */
   markBase(): void {
-    for (const part of [this.keys, this.titles, this.customerIds, this.rows, this.entries, this.ownerChanges, this.priorCloses]) part.markBase();
+    for (const part of this.parts) part.markBase();
   }
 
   /**
@@ -205,16 +201,7 @@ export class DealTable implements DealColumns {
    * rest, which only grow (the item lists link each new item to the previous one, never back).
    */
   changes(): PartPatch[] {
-    return [
-      wholePatch(textPart(this.positions.encode())),
-      ...this.keys.changes(),
-      ...this.titles.changes(),
-      ...this.customerIds.changes(),
-      ...this.rows.changes(),
-      ...this.entries.changes(),
-      ...this.ownerChanges.changes(),
-      ...this.priorCloses.changes(),
-    ];
+    return [wholePatch(textPart(this.positions.encode())), ...this.parts.flatMap((part) => part.changes())];
   }
 
   static readonly PARTS =

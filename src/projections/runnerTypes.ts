@@ -1,0 +1,59 @@
+/** What the projection runner is given and answers with (see runner.ts). */
+import type { EventStore, Position } from '../eventstore/port.js';
+import type { SnapshotStore } from '../eventstore/snapshots.js';
+import type { AnyProjection } from './projection.js';
+
+export type RunnerOptions = {
+  store: EventStore;
+  snapshots: SnapshotStore;
+  projections: readonly AnyProjection[];
+  /** Events a projection applies between two full snapshots; bounds what a time-travel query replays. */
+  snapshotEvery?: number;
+  /**
+   * Events between two delta snapshots (what changed since the last full one), for projections
+   * whose codec takes them: a time-travel query on those replays at most this many events.
+   */
+  deltaEvery?: number;
+  /** How many full snapshots of each projection are kept, the newest, with their deltas (older ones are deleted). */
+  keepSnapshots?: number;
+  clock?: () => Date;
+  onError?: (error: unknown) => void;
+};
+
+/** When to read a projection: business time (`asOf`) and system time (`knownAt`), alone or together (DESIGN.md §2). */
+export type PointInTime = { asOf?: Date; knownAt?: Date };
+
+export type StateAt<State> = {
+  state: State;
+  /** The last event position the answer includes (null: none). */
+  position: Position | null;
+  /** Events applied on top of the snapshot or live state to answer. */
+  replayed: number;
+  /** Where the replay started: 'live', a snapshot's position, or 'start'. */
+  from: 'live' | 'start' | Position;
+};
+
+export type RebuildProgress = {
+  projection: string;
+  events: number;
+  eventsPerSecond: number;
+  /** Seconds left at the current speed, from how far the position is through the log; null while unknown. */
+  etaSeconds: number | null;
+  done: boolean;
+};
+
+export type ProjectionStatus = {
+  name: string;
+  version: number;
+  position: Position | null;
+  rebuilding: boolean;
+  lastSnapshot: Position | null;
+};
+
+export class TimeTravelLimitError extends Error {
+  readonly code = 'TIME_TRAVEL_TOO_COSTLY';
+  constructor(limit: number) {
+    super(`answering this point in time needs more than ${limit} events of replay; narrow it or retry later`);
+    this.name = 'TimeTravelLimitError';
+  }
+}
