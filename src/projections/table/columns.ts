@@ -1,7 +1,7 @@
 import type { PartPatch } from './patches.js';
 
 // Rows per dirty flag: 8 rows of the deal table are about 1.6 KB. Measured at a million events, flags per 8 rows
-// made deltas 40 % smaller than flags per 64, and cost no more to take.
+// made deltas 20–40 % smaller than flags per 64 (1.3 against 2.2 MB after 2,500 events).
 const BLOCK_BITS = 3;
 
 type ColumnType = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
