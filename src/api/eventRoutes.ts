@@ -80,6 +80,8 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
       open.add(subscription);
       reply.hijack();
       const raw = reply.raw;
+      // A hijacked reply sends only what is written to it: the headers hooks set (security, rate limit) are carried over.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value);
       raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
       raw.write(': connected\n\n');
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);

@@ -16,12 +16,12 @@ import type { RoleCheck } from './authPlugin.js';
 import { pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
+import { viewPageSchema, viewSchema } from './serializer.js';
 
 const at = pointInTimeQuery;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const item = z.record(z.string(), z.unknown());
-const one = { 200: item, '4xx': problemSchema, '5xx': problemSchema };
-const many = { 200: z.object({ items: z.array(item), nextCursor: z.string().nullable() }), '4xx': problemSchema, '5xx': problemSchema };
+const one = { 200: viewSchema, '4xx': problemSchema, '5xx': problemSchema };
+const many = { 200: viewPageSchema, '4xx': problemSchema, '5xx': problemSchema };
 
 function dealView(deal: DealRecord, sales: SalesState, now: number) {
   return {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CommandService } from '../application/commandService.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { ReadModels } from '../projections/readModels.js';
@@ -20,6 +19,8 @@ import { registerReadRoutes } from './readRoutes.js';
 import { registerEventRoutes } from './eventRoutes.js';
 import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
+import { registerSecurityHeaders } from './securityHeaders.js';
+import { responseSerializer } from './serializer.js';
 
 export type ApiDeps = {
   commands: CommandService;
@@ -58,7 +59,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     bodyLimit: bodyLimitBytes,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);
 
   app.addHook('onSend', async (request, reply) => {
@@ -75,7 +76,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       transform: jsonSchemaTransform,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-    await app.register(helmet, { global: true, contentSecurityPolicy: false });
+    registerSecurityHeaders(app);
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins] });
   }
 

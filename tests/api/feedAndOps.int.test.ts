@@ -26,6 +26,7 @@ describe('event feed', () => {
     const abort = new AbortController();
     const response = await fetch(`${address}/events/stream?types=RepHired`, { headers: { authorization: `Bearer ${keyOf.viewer}`, 'last-event-id': seen }, signal: abort.signal });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const reader = response.body!.getReader();
     let text = '';
     const read = async (count: number) => {
@@ -101,12 +102,22 @@ describe('protection', () => {
     await api.close();
   });
 
-  it('sends security headers', async () => {
+  it('sends security headers on answers, refusals and unknown routes alike', async () => {
     const api = await anApi(dir);
-    const response = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['strict-transport-security']).toBeDefined();
-    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    const answers = [
+      await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') }),
+      await api.app.inject({ method: 'GET', url: '/deals/stalled' }),
+      await api.app.inject({ method: 'GET', url: '/no-such-route', headers: as('viewer') }),
+      await api.app.inject({ method: 'GET', url: '/health' }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 404, 200]);
+    for (const response of answers) {
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers['content-security-policy']).toBeUndefined();
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    }
     await api.close();
   });
 });
