@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instantSchema } from '../domain/shared/schemas.js';
 import type { ReadModels } from '../projections/readModels.js';
+import type { TargetProgress } from '../projections/targetProgress.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
@@ -26,6 +27,16 @@ const answerSchema = z.object({
 const responses = { 200: answerSchema, '4xx': problemSchema, '5xx': problemSchema };
 const dimension = z.enum(['owner', 'team', 'region', 'productLine', 'channel', 'segment', 'month', 'quarter']);
 const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * A target's contributing deals are the provenance of its actual: sent with `explain=true`. An
+ * organisation's yearly target can have tens of thousands, too many for every dashboard poll.
+ */
+const withContributions = (target: TargetProgress, explain: boolean) => {
+  if (explain) return target;
+  const { contributions, ...figures } = target;
+  return { ...figures, contributingDeals: contributions.length };
+};
 
 export type ReadRouteDeps = { readModels: ReadModels; runner: ProjectionRunner; minPositionWaitMs: number };
 
@@ -92,7 +103,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
       const answer = await readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
-      return sendAnswer(reply, answer, '', () => answer);
+      const explain = request.query.explain === 'true';
+      return sendAnswer(reply, answer, String(explain), () => ({ ...answer, result: answer.result.map((t) => withContributions(t, explain)) }));
     },
   );
 
@@ -115,7 +127,12 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const all = await readModels.targetProgress(undefined, at);
       const target = all.result.find((t) => t.targetId === request.params.id);
       if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
-      return sendAnswer(reply, all, target.targetId, () => ({ ...all, result: { ...target, childTargets: all.result.filter((t) => t.parentTargetId === target.targetId) } }));
+      const explain = request.query.explain === 'true';
+      const children = all.result.filter((t) => t.parentTargetId === target.targetId);
+      return sendAnswer(reply, all, `${target.targetId}|${String(explain)}`, () => ({
+        ...all,
+        result: { ...withContributions(target, explain), childTargets: children.map((t) => withContributions(t, explain)) },
+      }));
     },
   );
 

@@ -46,7 +46,12 @@ describe('the HTTP API', () => {
     expect(funnel.json().result[0].stages.map((s: { reached: number }) => s.reached)).toEqual([1, 1, 1, 1]);
 
     const progress = await get(`/targets/t1/progress?minPosition=${minPosition}`);
-    expect(progress.json().result).toMatchObject({ actual: 95_000_00, attainment: 0.19, contributions: [{ dealId: 'd1' }] });
+    expect(progress.json().result).toMatchObject({ actual: 95_000_00, attainment: 0.19, contributingDeals: 1 });
+    expect(progress.json().result).not.toHaveProperty('contributions');
+    const explained = await get(`/targets/t1/progress?explain=true`);
+    expect(explained.json().result).toMatchObject({ actual: 95_000_00, contributions: [{ dealId: 'd1', value: 95_000_00 }] });
+    expect((await get('/targets/progress?explain=true')).json().result[0]).toMatchObject({ targetId: 't1', contributions: [{ dealId: 'd1' }] });
+    expect((await get('/targets/progress')).json().result[0]).toMatchObject({ targetId: 't1', contributingDeals: 1 });
 
     const timeline = await get('/deals/d1/timeline');
     expect(timeline.json().result.map((e: { type: string }) => e.type)).toEqual([
