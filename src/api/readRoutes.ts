@@ -113,11 +113,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     {
       preValidation: viewer,
       schema: {
-        summary: 'Progress of one target, with its children as a tree',
+        summary: 'Progress of one target, or with children=true of the tree of it and its child targets',
         tags: ['projections'],
         security,
         params: z.object({ id: z.string() }),
-        querystring: pointInTimeQuery,
+        querystring: pointInTimeQuery.extend({ children: z.enum(['true', 'false']).optional().describe("add childTargets: each child target's progress") }),
         response: responses,
       },
     },
@@ -128,11 +128,13 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const target = all.result.find((t) => t.targetId === request.params.id);
       if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
       const explain = request.query.explain === 'true';
-      const children = all.result.filter((t) => t.parentTargetId === target.targetId);
-      return sendAnswer(reply, all, `${target.targetId}|${String(explain)}`, () => ({
-        ...all,
-        result: { ...withContributions(target, explain), childTargets: children.map((t) => withContributions(t, explain)) },
-      }));
+      const tree = request.query.children === 'true';
+      return sendAnswer(reply, all, `${target.targetId}|${String(explain)}|${String(tree)}`, () => {
+        const one = withContributions(target, explain);
+        if (!tree) return { ...all, result: one };
+        const children = all.result.filter((t) => t.parentTargetId === target.targetId);
+        return { ...all, result: { ...one, childTargets: children.map((t) => withContributions(t, explain)) } };
+      });
     },
   );
 

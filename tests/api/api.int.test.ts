@@ -30,7 +30,8 @@ describe('the HTTP API', () => {
     for (const stage of ['qualified', 'proposal', 'negotiation']) expect((await post('/deals/d1/stage', { stageId: stage }, 'rep')).statusCode).toBe(200);
     expect((await post('/deals/d1/offers', { by: 'customer', amount: eur(90_000_00), discountPercent: 10 }, 'rep')).statusCode).toBe(200);
     const year = new Date().getUTCFullYear();
-    expect((await post('/targets', { targetId: 't1', period: String(year), metric: 'revenue', scope: { kind: 'team', id: 'north' }, amount: 500_000_00, currency: 'EUR' })).statusCode).toBe(201);
+    expect((await post('/targets', { targetId: 'org', period: String(year), metric: 'revenue', scope: { kind: 'org' }, amount: 400_000_00, currency: 'EUR' })).statusCode).toBe(201);
+    expect((await post('/targets', { targetId: 't1', period: String(year), metric: 'revenue', scope: { kind: 'team', id: 'north' }, amount: 500_000_00, currency: 'EUR', parentTargetId: 'org' })).statusCode).toBe(201);
     const signed = await post('/deals/d1/contract', { amount: eur(95_000_00), contractRef: 'K-1' }, 'rep');
     expect(signed.statusCode).toBe(200);
     expect((await post('/complaints', { complaintId: 'k1', customerId: 'acme', dealId: 'd1', category: 'delivery', severity: 'high', description: 'two vans late' }, 'rep')).statusCode).toBe(201);
@@ -50,8 +51,16 @@ describe('the HTTP API', () => {
     expect(progress.json().result).not.toHaveProperty('contributions');
     const explained = await get(`/targets/t1/progress?explain=true`);
     expect(explained.json().result).toMatchObject({ actual: 95_000_00, contributions: [{ dealId: 'd1', value: 95_000_00 }] });
-    expect((await get('/targets/progress?explain=true')).json().result[0]).toMatchObject({ targetId: 't1', contributions: [{ dealId: 'd1' }] });
-    expect((await get('/targets/progress')).json().result[0]).toMatchObject({ targetId: 't1', contributingDeals: 1 });
+    expect((await get('/targets/progress?targetIds=t1&explain=true')).json().result).toMatchObject([{ targetId: 't1', contributions: [{ dealId: 'd1' }] }]);
+    expect((await get('/targets/progress?targetIds=t1')).json().result).toMatchObject([{ targetId: 't1', contributingDeals: 1 }]);
+
+    // One target, or with children=true the tree of it and its children; the child (500k) over-allocates the parent (400k).
+    const parent = (await get('/targets/org/progress')).json().result;
+    expect(parent).toMatchObject({ targetId: 'org', actual: 95_000_00, children: { count: 1, sum: 500_000_00, allocation: 'over' } });
+    expect(parent).not.toHaveProperty('childTargets');
+    const tree = (await get('/targets/org/progress?children=true')).json().result;
+    expect(tree.childTargets).toMatchObject([{ targetId: 't1', parentTargetId: 'org', actual: 95_000_00, contributingDeals: 1 }]);
+    expect((await get('/targets/org/progress?children=true&explain=true')).json().result.childTargets[0].contributions).toMatchObject([{ dealId: 'd1' }]);
 
     const timeline = await get('/deals/d1/timeline');
     expect(timeline.json().result.map((e: { type: string }) => e.type)).toEqual([
