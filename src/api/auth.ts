@@ -41,14 +41,16 @@ export function generateAdminKey(): { secret: string; key: ApiKey } {
 }
 
 /**
- * Finds the key a bearer secret belongs to. Digests are compared in constant time, and every
- * configured key is compared, so timing tells nothing about which part of a guess was right.
+ * Finds the key a bearer secret belongs to (the digests are decoded once, here). Digests are
+ * compared in constant time, and every configured key is compared, so timing tells nothing
+ * about which part of a guess was right.
  */
-export function authenticate(keys: readonly ApiKey[], secret: string): ApiKey | null {
-  const digest = Buffer.from(sha256Hex(secret), 'hex');
-  let found: ApiKey | null = null;
-  for (const key of keys) {
-    if (timingSafeEqual(digest, Buffer.from(key.sha256, 'hex'))) found = key;
-  }
-  return found;
+export function keyring(keys: readonly ApiKey[]): (secret: string) => ApiKey | null {
+  const known = keys.map((key) => ({ key, digest: Buffer.from(key.sha256, 'hex') }));
+  return (secret) => {
+    const digest = createHash('sha256').update(secret).digest();
+    let found: ApiKey | null = null;
+    for (const { key, digest: expected } of known) if (timingSafeEqual(digest, expected)) found = key;
+    return found;
+  };
 }

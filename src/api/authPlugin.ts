@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { allows, authenticate } from './auth.js';
+import { allows, keyring } from './auth.js';
 import type { ApiKey, Role } from './auth.js';
 import { sendProblem } from './problem.js';
 
@@ -39,12 +39,13 @@ function failedAttempts() {
 export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (role: Role) => RoleCheck {
   app.decorateRequest('apiKey', null);
   const countFailure = failedAttempts();
+  const authenticate = keyring(keys);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.some((pattern) => pattern.test(path))) return;
     const header = request.headers.authorization;
     const secret = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
-    const key = secret ? authenticate(keys, secret) : null;
+    const key = secret ? authenticate(secret) : null;
     if (!key) {
       if (countFailure(request.ip, Date.now()) > MAX_FAILED_AUTH_PER_MINUTE) {
         return sendProblem(reply.header('retry-after', '60'), {
