@@ -5,7 +5,8 @@ import { checkOccurredAt } from '../domain/shared/time.js';
 import type { TimePolicy } from '../domain/shared/time.js';
 import { currentSchemaVersion, upcast } from '../domain/upcasting.js';
 import { ConcurrencyError } from '../eventstore/errors.js';
-import type { EventMetadataInput, EventStore, JsonObject, Position, RecordedEvent } from '../eventstore/port.js';
+import type { EventMetadataInput, EventStore, JsonObject, Position } from '../eventstore/port.js';
+import type { AggregateCache, Answered, Loaded } from './aggregateCache.js';
 import type { Aggregate } from './aggregates.js';
 import { commandHash, deterministicEventId } from './ids.js';
 
@@ -30,6 +31,8 @@ export type HandlerDeps = {
   timePolicy: TimePolicy;
   /** How many times a command is re-decided after losing a race for the stream's version. */
   maxConflictRetries: number;
+  /** Streams folded by earlier commands of this process; without it every command reads its stream. */
+  cache?: AggregateCache;
 };
 
 export type CommandResult = {
@@ -43,55 +46,52 @@ export type CommandResult = {
   replayed: boolean;
 };
 
-export type Loaded<State> = { state: State; version: number | null; lastOccurredAt: Date | null; recorded: RecordedEvent[] };
-
 /** Reads a stream and folds it; stored payloads are lifted to their current shape first. */
 export async function loadAggregate<S, C, E, X>(store: EventStore, aggregate: Aggregate<S, C, E, X>, streamId: string): Promise<Loaded<S>> {
   const recorded = await store.readStream(streamId);
   const events = recorded.map((r) => aggregate.eventSchema.parse({ type: r.type, data: upcast(r.type, r.metadata.schemaVersion, r.data) }));
+  const keyed = new Map<string, { hashes: (string | undefined)[]; answer: Answered }>();
+  for (const r of recorded) {
+    const key = r.metadata.idempotencyKey;
+    if (key === undefined) continue;
+    const earlier = keyed.get(key);
+    const hashes = earlier?.hashes ?? [];
+    if (!hashes.includes(r.metadata.commandHash)) hashes.push(r.metadata.commandHash);
+    keyed.set(key, { hashes, answer: { streamVersion: r.streamVersion, position: r.position, events: [...(earlier?.answer.events ?? []), { eventId: r.eventId, type: r.type }] } });
+  }
   const last = recorded[recorded.length - 1];
   return {
     state: events.reduce(aggregate.decider.evolve, aggregate.decider.initialState),
     version: last ? last.streamVersion : null,
     lastOccurredAt: last ? new Date(last.metadata.occurredAt) : null,
-    recorded,
-  };
-}
-
-function resultOf(streamId: string, recorded: readonly RecordedEvent[], replayed: boolean): CommandResult {
-  const last = recorded[recorded.length - 1];
-  return {
-    streamId,
-    streamVersion: last ? last.streamVersion : null,
-    position: last ? last.position : null,
-    events: recorded.map((r) => ({ eventId: r.eventId, type: r.type })),
-    replayed,
+    last: { streamVersion: last?.streamVersion ?? null, position: last?.position ?? null, events: last ? [{ eventId: last.eventId, type: last.type }] : [] },
+    keyed,
   };
 }
 
 /** The answer given the first time a command ran under this idempotency key, if it ran. */
-function earlierResult(streamId: string, recorded: readonly RecordedEvent[], key: string, hash: string): CommandResult | null {
-  const earlier = recorded.filter((r) => r.metadata.idempotencyKey === key);
-  if (earlier.length === 0) return null;
-  if (earlier.some((r) => r.metadata.commandHash !== hash)) refuse('IDEMPOTENCY_KEY_REUSED', key);
-  return resultOf(streamId, earlier, true);
+function earlierResult(streamId: string, loaded: Loaded<unknown>, key: string, hash: string): CommandResult | null {
+  const earlier = loaded.keyed.get(key);
+  if (!earlier) return null;
+  if (earlier.hashes.some((h) => h !== hash)) refuse('IDEMPOTENCY_KEY_REUSED', key);
+  return { streamId, ...earlier.answer, replayed: true };
 }
 
 type Decision<S, E> = { loaded: Loaded<S>; events: E[]; now: Date; occurredAt: Date } | { replay: CommandResult };
 
-/** Everything but the append: read, fold, check time, load the context, decide. */
-export async function decideCommand<S, C, E, X>(
+/** Check time, load the context, decide: on a stream already read and folded. */
+async function decideOn<S, C, E, X>(
   deps: HandlerDeps,
   aggregate: Aggregate<S, C, E, X>,
+  loaded: Loaded<S>,
   streamId: string,
   command: C,
   metadata: CommandMetadata,
   loadContext: (state: S) => Promise<X>,
-  hash: string | undefined = metadata.idempotencyKey ? commandHash(command) : undefined,
+  hash: string | undefined,
 ): Promise<Decision<S, E>> {
-  const loaded = await loadAggregate(deps.store, aggregate, streamId);
   if (metadata.idempotencyKey && hash !== undefined) {
-    const earlier = earlierResult(streamId, loaded.recorded, metadata.idempotencyKey, hash);
+    const earlier = earlierResult(streamId, loaded, metadata.idempotencyKey, hash);
     if (earlier) return { replay: earlier };
   }
   if (metadata.expectedVersion !== undefined && metadata.expectedVersion !== (loaded.version ?? -1)) {
@@ -102,6 +102,36 @@ export async function decideCommand<S, C, E, X>(
   checkOccurredAt(occurredAt, loaded.lastOccurredAt, now, deps.timePolicy);
   const events = aggregate.decider.decide(command, loaded.state, await loadContext(loaded.state));
   return { loaded, events, now, occurredAt };
+}
+
+/**
+ * Everything but the append: read (or take the kept fold), fold, check time, load the context,
+ * decide. Only an append, which the store checks against the version, or a replay, made of
+ * stored facts, is taken from a kept fold: a refusal or a no-op decided on one is decided again on
+ * a fresh read, since another process may have appended since.
+ */
+export async function decideCommand<S, C, E, X>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<S, C, E, X>,
+  streamId: string,
+  command: C,
+  metadata: CommandMetadata,
+  loadContext: (state: S) => Promise<X>,
+  hash: string | undefined = metadata.idempotencyKey ? commandHash(command) : undefined,
+): Promise<Decision<S, E>> {
+  const kept = deps.cache?.get<S>(streamId);
+  if (kept) {
+    try {
+      const decision = await decideOn(deps, aggregate, kept, streamId, command, metadata, loadContext, hash);
+      if ('replay' in decision || decision.events.length > 0) return decision;
+    } catch {
+      // decided again below, on what the store holds now
+    }
+    deps.cache?.forget(streamId, kept);
+  }
+  const loaded = await loadAggregate(deps.store, aggregate, streamId);
+  deps.cache?.set(streamId, loaded);
+  return decideOn(deps, aggregate, loaded, streamId, command, metadata, loadContext, hash);
 }
 
 /**
@@ -125,7 +155,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
     const decision = await decideCommand(deps, aggregate, streamId, command, metadata, loadContext, hash);
     if ('replay' in decision) return decision.replay;
     const { loaded, events, occurredAt } = decision;
-    if (events.length === 0) return resultOf(streamId, loaded.recorded.slice(-1), false);
+    if (events.length === 0) return { streamId, ...loaded.last, replayed: false };
     const base: Omit<EventMetadataInput, 'schemaVersion'> = {
       occurredAt: occurredAt.toISOString(),
       actor: metadata.actor,
@@ -142,14 +172,17 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
     }));
     try {
       const appended = await deps.store.appendToStream(streamId, newEvents, { expectedVersion: loaded.version ?? 'noStream' });
-      return {
-        streamId,
-        streamVersion: appended.nextExpectedVersion,
-        position: appended.position,
-        events: newEvents.map((e) => ({ eventId: e.eventId, type: e.type })),
-        replayed: false,
-      };
+      const answer: Answered = { streamVersion: appended.nextExpectedVersion, position: appended.position, events: newEvents.map((e) => ({ eventId: e.eventId, type: e.type })) };
+      deps.cache?.set(streamId, {
+        state: events.reduce(aggregate.decider.evolve, loaded.state),
+        version: appended.nextExpectedVersion,
+        lastOccurredAt: occurredAt,
+        last: { ...answer, events: answer.events.slice(-1) },
+        keyed: key ? new Map(loaded.keyed).set(key, { hashes: [hash], answer }) : loaded.keyed,
+      });
+      return { streamId, ...answer, replayed: false };
     } catch (error) {
+      deps.cache?.forget(streamId, loaded);
       const conditional = metadata.expectedVersion !== undefined;
       if (!(error instanceof ConcurrencyError) || conditional || attempt >= deps.maxConflictRetries) throw error;
     }

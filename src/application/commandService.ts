@@ -12,9 +12,13 @@ import { DEFAULT_RESERVATION_STALE_AFTER_MS } from '../domain/shared/reservation
 import { targetKey } from '../domain/target/decider.js';
 import type { Aggregate } from './aggregates.js';
 import { complaints, customerNames, customers, deals, pipelines, reps, targetKeys, targets, teams } from './aggregates.js';
+import { AggregateCache } from './aggregateCache.js';
 import { decideCommand, handleCommand, loadAggregate } from './commandHandler.js';
 import type { CommandMetadata, CommandResult, HandlerDeps } from './commandHandler.js';
 import { hashedStreamId } from './ids.js';
+
+/** Streams whose fold is kept between commands, the least recently used dropped first: about 1 KB each. */
+const DEFAULT_CACHED_STREAMS = 50_000;
 
 export type CommandServiceDeps = HandlerDeps & {
   lossReasons?: readonly string[];
@@ -27,7 +31,8 @@ export type CommandServiceDeps = HandlerDeps & {
  * Those cross-aggregate checks (the owner is an active rep, the customer exists, the stage
  * belongs to the pipeline) hold at decision time; they are not one transaction with the append.
  */
-export function createCommandService(deps: CommandServiceDeps) {
+export function createCommandService(given: CommandServiceDeps) {
+  const deps: CommandServiceDeps = { ...given, cache: given.cache ?? new AggregateCache(DEFAULT_CACHED_STREAMS) };
   const lossReasons = deps.lossReasons ?? DEFAULT_LOSS_REASONS;
   const staleAfterMs = deps.reservationStaleAfterMs ?? DEFAULT_RESERVATION_STALE_AFTER_MS;
   const stateOf = async <S, C, E, X>(aggregate: Aggregate<S, C, E, X>, id: string): Promise<S> =>

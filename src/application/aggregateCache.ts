@@ -1,0 +1,50 @@
+import type { Position } from '../eventstore/port.js';
+
+/** The answer a command gave: what the handler returns and what a retry under its key returns again. */
+export type Answered = { streamVersion: number | null; position: Position | null; events: { eventId: string; type: string }[] };
+
+/** What a command needs of its stream, folded: the state, the version, the last business time, and the earlier answers by idempotency key. */
+export type Loaded<State> = {
+  state: State;
+  version: number | null;
+  lastOccurredAt: Date | null;
+  /** The stream's last event, as a no-op command answers with it. */
+  last: Answered;
+  /** Per idempotency key: the command fingerprints stored under it (more than one means the key was misused) and the events. */
+  keyed: ReadonlyMap<string, { hashes: readonly (string | undefined)[]; answer: Answered }>;
+};
+
+/**
+ * Folded streams, least recently used evicted, so that a command on a stream this process wrote
+ * reads nothing. An entry may be behind appends made by another process: the append's expected
+ * version catches that, and the handler decides again on a fresh read. Entries are immutable.
+ */
+export class AggregateCache {
+  private readonly entries = new Map<string, Loaded<unknown>>();
+
+  constructor(private readonly capacity: number) {}
+
+  get<State>(streamId: string): Loaded<State> | undefined {
+    const entry = this.entries.get(streamId);
+    if (entry) {
+      this.entries.delete(streamId);
+      this.entries.set(streamId, entry);
+    }
+    return entry as Loaded<State> | undefined;
+  }
+
+  /** Keeps `loaded` unless a newer version of the stream is already kept. */
+  set<State>(streamId: string, loaded: Loaded<State>): void {
+    if (this.capacity <= 0) return;
+    const kept = this.entries.get(streamId);
+    if (kept && (kept.version ?? -1) > (loaded.version ?? -1)) return;
+    this.entries.delete(streamId);
+    this.entries.set(streamId, loaded);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** Forgets the stream, if what is kept is `stale` (a newer entry stays). */
+  forget(streamId: string, stale: Loaded<unknown>): void {
+    if (this.entries.get(streamId) === stale) this.entries.delete(streamId);
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { AggregateCache } from '../../src/application/aggregateCache.js';
+import type { Loaded } from '../../src/application/aggregateCache.js';
+
+const at = (version: number): Loaded<string> => ({ state: `v${version}`, version, lastOccurredAt: null, last: { streamVersion: version, position: BigInt(version), events: [] }, keyed: new Map() });
+
+describe('the cache of folded streams', () => {
+  it('evicts the least recently used stream beyond its capacity', () => {
+    const cache = new AggregateCache(2);
+    cache.set('a', at(0));
+    cache.set('b', at(0));
+    cache.get('a');
+    cache.set('c', at(0));
+    expect([cache.get('a')?.state, cache.get('b'), cache.get('c')?.state]).toEqual(['v0', undefined, 'v0']);
+  });
+
+  it('keeps the newer of two folds of a stream, and forgets only the fold it is told is stale', () => {
+    const cache = new AggregateCache(10);
+    const newer = at(5);
+    cache.set('a', newer);
+    cache.set('a', at(3));
+    expect(cache.get('a')).toBe(newer);
+    cache.forget('a', at(5));
+    expect(cache.get('a')).toBe(newer);
+    cache.forget('a', newer);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('keeps nothing with no capacity', () => {
+    const cache = new AggregateCache(0);
+    cache.set('a', at(0));
+    expect(cache.get('a')).toBeUndefined();
+  });
+});
