@@ -79,31 +79,6 @@ function earlierResult(streamId: string, loaded: Loaded<unknown>, key: string, h
 
 type Decision<S, E> = { loaded: Loaded<S>; events: E[]; now: Date; occurredAt: Date } | { replay: CommandResult };
 
-/** Check time, load the context, decide: on a stream already read and folded. */
-async function decideOn<S, C, E, X>(
-  deps: HandlerDeps,
-  aggregate: Aggregate<S, C, E, X>,
-  loaded: Loaded<S>,
-  streamId: string,
-  command: C,
-  metadata: CommandMetadata,
-  loadContext: (state: S) => Promise<X>,
-  hash: string | undefined,
-): Promise<Decision<S, E>> {
-  if (metadata.idempotencyKey && hash !== undefined) {
-    const earlier = earlierResult(streamId, loaded, metadata.idempotencyKey, hash);
-    if (earlier) return { replay: earlier };
-  }
-  if (metadata.expectedVersion !== undefined && metadata.expectedVersion !== (loaded.version ?? -1)) {
-    throw new ConcurrencyError(streamId, metadata.expectedVersion, loaded.version);
-  }
-  const now = deps.clock();
-  const occurredAt = metadata.occurredAt ? new Date(metadata.occurredAt) : now;
-  checkOccurredAt(occurredAt, loaded.lastOccurredAt, now, deps.timePolicy);
-  const events = aggregate.decider.decide(command, loaded.state, await loadContext(loaded.state));
-  return { loaded, events, now, occurredAt };
-}
-
 /**
  * Everything but the append: read (or take the kept fold), fold, check time, load the context,
  * decide. Only an append, which the store checks against the version, or a replay, made of
@@ -119,10 +94,25 @@ export async function decideCommand<S, C, E, X>(
   loadContext: (state: S) => Promise<X>,
   hash: string | undefined = metadata.idempotencyKey ? commandHash(command) : undefined,
 ): Promise<Decision<S, E>> {
+  const decideOn = async (loaded: Loaded<S>): Promise<Decision<S, E>> => {
+    if (metadata.idempotencyKey && hash !== undefined) {
+      const earlier = earlierResult(streamId, loaded, metadata.idempotencyKey, hash);
+      if (earlier) return { replay: earlier };
+    }
+    if (metadata.expectedVersion !== undefined && metadata.expectedVersion !== (loaded.version ?? -1)) {
+      throw new ConcurrencyError(streamId, metadata.expectedVersion, loaded.version);
+    }
+    const now = deps.clock();
+    const occurredAt = metadata.occurredAt ? new Date(metadata.occurredAt) : now;
+    checkOccurredAt(occurredAt, loaded.lastOccurredAt, now, deps.timePolicy);
+    const events = aggregate.decider.decide(command, loaded.state, await loadContext(loaded.state));
+    return { loaded, events, now, occurredAt };
+  };
+
   const kept = deps.cache?.get<S>(streamId);
   if (kept) {
     try {
-      const decision = await decideOn(deps, aggregate, kept, streamId, command, metadata, loadContext, hash);
+      const decision = await decideOn(kept);
       if ('replay' in decision || decision.events.length > 0) return decision;
     } catch {
       // decided again below, on what the store holds now
@@ -131,7 +121,7 @@ export async function decideCommand<S, C, E, X>(
   }
   const loaded = await loadAggregate(deps.store, aggregate, streamId);
   deps.cache?.set(streamId, loaded);
-  return decideOn(deps, aggregate, loaded, streamId, command, metadata, loadContext, hash);
+  return decideOn(loaded);
 }
 
 /**
