@@ -43,8 +43,9 @@ export class AggregateCache {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  /** Forgets the stream, if what is kept is `stale` (a newer entry stays). */
+  /** Forgets the stream, if what is kept is no newer than `stale` (a newer entry stays). */
   forget(streamId: string, stale: Loaded<unknown>): void {
-    if (this.entries.get(streamId) === stale) this.entries.delete(streamId);
+    const kept = this.entries.get(streamId);
+    if (kept && (kept.version ?? -1) <= (stale.version ?? -1)) this.entries.delete(streamId);
   }
 }

@@ -14,15 +14,16 @@ describe('the cache of folded streams', () => {
     expect([cache.get('a')?.state, cache.get('b'), cache.get('c')?.state]).toEqual(['v0', undefined, 'v0']);
   });
 
-  it('keeps the newer of two folds of a stream, and forgets only the fold it is told is stale', () => {
+  it('keeps the newer of two folds of a stream, and forgets it once a fold of its version is found stale', () => {
     const cache = new AggregateCache(10);
     const newer = at(5);
     cache.set('a', newer);
     cache.set('a', at(3));
     expect(cache.get('a')).toBe(newer);
-    cache.forget('a', at(5));
+    cache.forget('a', at(4));
     expect(cache.get('a')).toBe(newer);
-    cache.forget('a', newer);
+    // Another fold at version 5 lost an append: the kept one, at the same version, is as stale.
+    cache.forget('a', at(5));
     expect(cache.get('a')).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
@@ -41,13 +42,26 @@ describe('sqlite store', () => {
     db.close();
   });
 
-  it('runs in WAL mode with synchronous=FULL', async () => {
+  it('runs in WAL mode', async () => {
     const file = aFile();
     const store = openSqliteStore({ file });
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('checkpoints the WAL into the database file from its own thread, while the writer goes on', async () => {
+    const file = aFile();
+    const store = openSqliteStore({ file, checkpointIntervalMs: 20 });
+    // Far below the writer's own autocheckpoint: only the thread moves these pages.
+    for (let i = 0; i < 50; i++) await store.appendToStream(aStream(), someEvents(5), { expectedVersion: 'noStream' });
+    const checkpointed = () => statSync(file).size >= 50 * 5 * 100;
+
+    for (let waited = 0; !checkpointed() && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+
+    expect(checkpointed()).toBe(true);
+    await store.close();
   });
 
   it('refuses an event id already used in another stream, and stores nothing of that append', async () => {

@@ -1,0 +1,52 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** Pages the WAL may reach before the writing connection checkpoints by itself (if the thread cannot keep up). */
+export const WRITER_AUTOCHECKPOINT_PAGES = 20_000;
+
+// The worker runs as plain JavaScript from source: a file of its own would need a loader for
+// TypeScript under tsx and vitest. It only opens a second connection and checkpoints on a timer.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try { checkpoint.run(); } catch { /* the next tick tries again */ }
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * WAL checkpoints on a thread of their own. A checkpoint copies the WAL's pages into the database
+ * file and syncs both: made by the writing connection (SQLite's autocheckpoint, every 1,000
+ * pages), it stalls the event loop about 20 ms several times a second under load. A second
+ * connection on a worker thread checkpoints instead, PASSIVE so that it never blocks a writer.
+ * The writer keeps an autocheckpoint far above what the thread lets the WAL reach, so the WAL
+ * stays bounded even if the thread fails.
+ */
+export class Checkpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+
+  constructor(file: string, intervalMs = 250) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs } });
+    this.worker.unref();
+    // A thread that fails leaves checkpoints to the writer's autocheckpoint.
+    this.worker.on('error', () => undefined);
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  async close(): Promise<void> {
+    // Unreferenced, the thread would not keep the process alive until it has closed its connection.
+    this.worker.ref();
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+}
