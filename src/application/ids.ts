@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { uuidToULID } from 'ulid';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Stable JSON: object keys sorted, so equal commands hash equally whatever their key order. */
 function stableStringify(value: unknown): string {
@@ -20,10 +21,30 @@ export function commandHash(command: unknown): string {
   return sha256(stableStringify(command));
 }
 
+/**
+ * 16 bytes as a ULID's 26 Crockford base-32 characters, the text `uuidToULID` gives for them,
+ * written here without its detour through a UUID string and a big integer (a command pays it per event).
+ */
+export function ulidText(bytes: Uint8Array): string {
+  let text = '';
+  // 130 bits of text for 128 of value: two leading zero bits.
+  let bits = 2;
+  let pending = 0;
+  for (let i = 0; i < 16; i++) {
+    pending = (pending << 8) | (bytes[i] ?? 0);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      text += CROCKFORD[(pending >>> bits) & 31];
+    }
+    pending &= (1 << bits) - 1;
+  }
+  return text;
+}
+
 /** The same (stream, idempotency key, index) always yields the same event id: a retried append appends nothing. */
 export function deterministicEventId(streamId: string, idempotencyKey: string, index: number): string {
-  const hex = sha256(`${streamId}\u0000${idempotencyKey}\u0000${index}`).slice(0, 32);
-  return uuidToULID(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`);
+  return ulidText(createHash('sha256').update(`${streamId}\u0000${idempotencyKey}\u0000${index}`).digest());
 }
 
 /** A stream id for a value that may hold any characters (a customer name, a target key). */
