@@ -149,7 +149,7 @@ class Rows {
   visits(row: number, count: number, from: number, to: number, into: (Samples | undefined)[]): void {
     const { c, e, items } = this;
     const closedAt = c.closedAt[row] as number;
-    const prior = (c.lastPriorClose[row] as number) >= 0 ? this.state.deals.view(row).priorCloses : null;
+    const prior = this.state.deals.priorCloses.cols;
     for (let i = 0; i < count; i++) {
       const item = items[i] as number;
       const at = e.at[item] as number;
@@ -158,8 +158,12 @@ class Rows {
       const next = i + 1 < count ? (e.at[items[i + 1] as number] as number) : Number.NaN;
       const last = Number.isNaN(next);
       // the first close at or after the entry, and at or before the next entry: it ended the visit
+      // Walked newest first, so the one kept is the earliest recorded, as the deal's history lists them.
       let end = Number.NaN;
-      if (prior !== null) end = prior.find((close) => close >= at && (last || close <= next)) ?? Number.NaN;
+      for (let close = c.lastPriorClose[row] as number; close >= 0; close = prior.prev[close] as number) {
+        const closed = prior.at[close] as number;
+        if (closed >= at && (last || closed <= next)) end = closed;
+      }
       if (Number.isNaN(end) && closedAt >= at && (last || closedAt <= next)) end = closedAt;
       if (Number.isNaN(end)) end = next;
       if (Number.isNaN(end)) continue;
@@ -191,8 +195,9 @@ function closings(rows: Rows, closed: ArrayLike<number>, explain: boolean) {
     }
   }
   const cycles = new Float64Array(won.length + lost.length);
-  let k = 0;
-  for (const list of [won, lost]) for (const row of list) cycles[k++] = ((c.closedAt[row] as number) - (c.leadAt[row] as number)) / DAY_MS;
+  const cycleOf = (row: number): number => ((c.closedAt[row] as number) - (c.leadAt[row] as number)) / DAY_MS;
+  for (let k = 0; k < won.length; k++) cycles[k] = cycleOf(won[k] as number);
+  for (let k = 0; k < lost.length; k++) cycles[won.length + k] = cycleOf(lost[k] as number);
   const reasons = new Map<string, number>();
   for (const [id, count] of reasonCounts) {
     const reason = id < 0 ? 'unknown' : rows.str(id);
@@ -255,7 +260,9 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
   const dealId = (row: number) => state.deals.keys.at(row);
 
   if (query.mode === 'cohort') {
-    for (const row of deals) {
+    // Indexed loops over the deal rows: an iterator would cost an object per deal until optimised.
+    for (let d = 0; d < deals.length; d++) {
+      const row = deals[d] as number;
       // DESIGN.md §4: won reaches every stage; lost counts up to the stage it was lost at; open, its furthest stage
       const status = c.status[row];
       const count = rows.entries(row);
@@ -285,7 +292,7 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
       reached[i] = (reached[i] as number) + 1;
       reachedBy?.[i]?.push({ dealId: dealId(row), position: rows.position(e.position[item] as number) });
     }
-    for (const row of deals) rows.visits(row, rows.entries(row), query.from, query.to, durations);
+    for (let d = 0; d < deals.length; d++) rows.visits(deals[d] as number, rows.entries(deals[d] as number), query.from, query.to, durations);
   }
 
   const closedDeals = query.mode === 'cohort' ? deals : counted.dealRows().filter((_, k) => counted.items[k] === CLOSE);
