@@ -103,11 +103,12 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const notifier = new AppendNotifier();
-  // Opened at the first commit: by then SQLite has surely created the WAL file.
+  // Opened at the first commit: by then SQLite has surely created the WAL file. Opened for
+  // writing, as some systems refuse to flush a file opened read-only; nothing is written to it.
   let walFd: number | undefined;
   const wal = new WalSync((done) => {
     try {
-      walFd ??= openSync(`${options.file}-wal`, 'r');
+      walFd ??= openSync(`${options.file}-wal`, 'r+');
     } catch (error) {
       done(error as Error);
       return;
