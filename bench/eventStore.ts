@@ -39,11 +39,10 @@ function anEvent(i: number): NewEvent {
   };
 }
 
-/** Raw better-sqlite3: the same table and inserts, one durable (synchronous=FULL) transaction per append. */
+/** Raw better-sqlite3: the same table, pragmas and inserts, one transaction per append. */
 function rawWriter(file: string) {
   const db = new Database(file);
   prepareDatabase(db, 5000);
-  db.pragma('synchronous = FULL');
   const insert = db.prepare(
     'INSERT INTO events (event_id, stream_id, stream_version, category, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

@@ -42,7 +42,7 @@ describe('sqlite store', () => {
     db.close();
   });
 
-  it('runs in WAL mode', async () => {
+  it('runs in WAL mode with synchronous=FULL', async () => {
     const file = aFile();
     const store = openSqliteStore({ file });
     await store.close();

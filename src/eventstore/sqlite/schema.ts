@@ -29,9 +29,8 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 
 export function prepareDatabase(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('journal_mode = WAL');
-  // NORMAL: a commit does not sync the WAL on the event loop; the store syncs it on the thread
-  // pool (WalSync) and acknowledges an append only after, which is as durable as FULL.
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk (WAL fsynced) before the append is acknowledged.
+  db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('cache_size = -65536');
   const version = db.pragma('user_version', { simple: true }) as number;

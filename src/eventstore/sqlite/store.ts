@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkExpectedVersion, matchIdempotentRetry, validateAppend } from '../appendRules.js';
@@ -19,7 +19,6 @@ import type {
 } from '../port.js';
 import { Checkpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { prepareDatabase } from './schema.js';
-import { WalSync } from './walSync.js';
 
 export type SqliteStoreOptions = {
   /** Path of the database file; its directory is created if absent. */
@@ -43,8 +42,6 @@ type PendingAppend = {
 };
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
-/** A batch's outcomes, and the position of the first event it inserted (null: it inserted none). */
-type Committed = { outcomes: Outcome[]; firstInserted: number | null };
 
 type EventRow = [number, string, string, number, string, string, string];
 
@@ -62,21 +59,6 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-/** Its sync failed: the append is in the file but may not survive a power loss, so it is not acknowledged. */
-function unconfirmed(error: unknown): StoreUnavailableError {
-  return new StoreUnavailableError(
-    `append written but not confirmed on disk (fdatasync of the WAL failed: ${String(error)}); retry it with the same idempotency key`,
-    { cause: error },
-  );
-}
-
-/** The highest position among rows (a stream read backwards has it first). */
-function lastPosition(rows: readonly EventRow[]): number {
-  let last = 0;
-  for (const row of rows) last = Math.max(last, row[0]);
-  return last;
-}
-
 function isUniqueViolationOn(error: unknown, column: string): boolean {
   return (
     error instanceof Database.SqliteError &&
@@ -86,12 +68,12 @@ function isUniqueViolationOn(error: unknown, column: string): boolean {
 }
 
 /**
- * The embedded default store: one SQLite file in WAL mode.
+ * The embedded default store: one SQLite file, WAL, synchronous=FULL.
  *
- * Group commit: appends requested during one event-loop turn are written in one transaction (a
- * conflicting append fails alone) and all acknowledged after one fsync of the WAL, made on the
- * thread pool (WalSync) while the event loop commits the next batch. Reads never hand out an
- * event before it is on disk: one that is not yet waits for its sync.
+ * Group commit: appends requested during one event-loop turn are written in one transaction
+ * (each in its own savepoint, so a conflicting append fails alone) and all acknowledged after
+ * its single fsync. Under concurrent writers this turns N fsyncs into one. Checkpoints run on
+ * a worker thread (Checkpointer), so they do not stall the event loop.
  */
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   mkdirSync(dirname(options.file), { recursive: true });
@@ -103,18 +85,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const notifier = new AppendNotifier();
-  // Opened at the first commit: by then SQLite has surely created the WAL file. Opened for
-  // writing, as some systems refuse to flush a file opened read-only; nothing is written to it.
-  let walFd: number | undefined;
-  const wal = new WalSync((done) => {
-    try {
-      walFd ??= openSync(`${options.file}-wal`, 'r+');
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    fdatasync(walFd, done);
-  });
 
   const currentVersion = db.prepare<[string], number>(
     'SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
@@ -179,7 +149,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
    * conflict) is returned as an outcome; a failure while inserting throws, and its partial
    * writes must be rolled back by the caller.
    */
-  function appendOne(pending: PendingAppend, recordedAt: string, inserted: (position: number) => void): Outcome {
+  function appendOne(pending: PendingAppend, recordedAt: string): Outcome {
     const { streamId, events } = pending;
     const current = currentVersion.get(streamId) ?? null;
     try {
@@ -200,7 +170,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       const metadata = JSON.stringify({ ...event.metadata, recordedAt });
       const info = insert.run(event.eventId, streamId, version, category, event.type, JSON.stringify(event.data), metadata);
       position = Number(info.lastInsertRowid);
-      inserted(position);
     }
     return { ok: true, result: { nextExpectedVersion: version, position: BigInt(position) } };
   }
@@ -221,12 +190,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
    * savepoints; if one does, the transaction is rolled back (null) and the batch is redone with
    * a savepoint per append, so the failing append fails alone.
    */
-  function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Committed | null {
+  function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Outcome[] | null {
     const outcomes: Outcome[] = [];
-    let firstInserted: number | null = null;
-    const inserted = (position: number): void => {
-      firstInserted ??= position;
-    };
     begin.run();
     // Inside the write lock: if another process appended since our last commit, its stamp is read back.
     const stamped = now().toISOString();
@@ -237,7 +202,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     for (const pending of batch) {
       if (withSavepoints) savepoint.run();
       try {
-        outcomes.push(appendOne(pending, recordedAt, inserted));
+        outcomes.push(appendOne(pending, recordedAt));
       } catch (error) {
         if (!withSavepoints) {
           rollback.run();
@@ -249,23 +214,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       if (withSavepoints) releaseSavepoint.run();
     }
     commit.run();
-    return { outcomes, firstInserted };
-  }
-
-  /** Answers each append of a committed batch once what it answers with is on disk. */
-  function acknowledge(batch: readonly PendingAppend[], { outcomes, firstInserted }: Committed): void {
-    const durable = firstInserted === null ? null : wal.committed(firstInserted);
-    batch.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if (!outcome?.ok) {
-        pending.reject(outcome?.error);
-        return;
-      }
-      // A retry's answer may point at an earlier batch still being synced.
-      if (Number(outcome.result.position) < wal.unsyncedFrom) pending.resolve(outcome.result);
-      else wal.settled().then(() => pending.resolve(outcome.result), (error: unknown) => pending.reject(unconfirmed(error)));
-    });
-    durable?.then(() => notifier.notify(), () => undefined);
+    return outcomes;
   }
 
   function flush(): void {
@@ -273,9 +222,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     const batch = queue.slice(0, maxAppendsPerCommit);
     queue = queue.slice(batch.length);
     if (queue.length > 0) scheduleFlush();
-    let committed: Committed;
+    let outcomes: Outcome[];
     try {
-      committed = commitBatch(batch, false) ?? commitBatch(batch, true) ?? { outcomes: [], firstInserted: null };
+      outcomes = commitBatch(batch, false) ?? commitBatch(batch, true) ?? [];
     } catch (error) {
       // The transaction as a whole failed (disk full, lock timeout): nothing of it is stored.
       if (db.inTransaction) rollback.run();
@@ -284,7 +233,12 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       settleIfIdle();
       return;
     }
-    acknowledge(batch, committed);
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome?.error);
+    });
+    if (outcomes.some((o) => o.ok)) notifier.notify();
     settleIfIdle();
   }
 
@@ -298,21 +252,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     if (queue.length === 0) markIdle();
   }
 
-  /** Rows as events, once each is on disk: one from a commit still being synced waits for it. */
-  async function durable(rows: readonly EventRow[]): Promise<RecordedEvent[]> {
-    await confirmed(lastPosition(rows));
-    return rows.map(toRecorded);
-  }
-
-  async function confirmed(position: number): Promise<void> {
-    try {
-      await wal.durableThrough(position);
-    } catch (error) {
-      throw unconfirmed(error);
-    }
-  }
-
-  function readAllRows({ after, filter, limit = DEFAULT_READ_ALL_LIMIT }: ReadAllOptions): EventRow[] {
+  function readAllSync({ after, filter, limit = DEFAULT_READ_ALL_LIMIT }: ReadAllOptions): RecordedEvent[] {
     const from = after === undefined ? 0 : Number(after);
     const types = filter?.types ? JSON.stringify(filter.types) : undefined;
     const categories = filter?.categories ? JSON.stringify(filter.categories) : undefined;
@@ -321,7 +261,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     else if (types !== undefined) rows = readAllStatements.types.all(from, types, limit);
     else if (categories !== undefined) rows = readAllStatements.categories.all(from, categories, limit);
     else rows = readAllStatements.none.all(from, limit);
-    return rows;
+    return rows.map(toRecorded);
   }
 
   const ensureOpen = (): void => {
@@ -345,24 +285,22 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
         direction === 'backwards'
           ? readBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, max)
           : readForwards.all(streamId, from ?? 0, max);
-      return durable(rows);
+      return rows.map(toRecorded);
     },
     async readAll(options: ReadAllOptions = {}) {
       ensureOpen();
-      return durable(readAllRows(options));
+      return readAllSync(options);
     },
     subscribe(options = {}) {
       ensureOpen();
       const read = async (after: Position | undefined, limit: number): Promise<RecordedEvent[]> =>
-        closed ? [] : durable(readAllRows({ after, filter: options.filter, limit }));
+        closed ? [] : readAllSync({ after, filter: options.filter, limit });
       return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs });
     },
     async headPosition() {
       ensureOpen();
       const head = headPosition.get();
-      if (head === null || head === undefined) return null;
-      await confirmed(head);
-      return BigInt(head);
+      return head === null || head === undefined ? null : BigInt(head);
     },
     async ping() {
       ensureOpen();
@@ -375,11 +313,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     async close() {
       if (closed) return;
       await idle;
-      await wal.settled().catch(() => undefined);
       closed = true;
       notifier.notify();
       await checkpointer.close();
-      if (walFd !== undefined) closeSync(walFd);
       db.close();
     },
   };
