@@ -13,11 +13,9 @@ import type { TargetRecord } from '../projections/targets.js';
 import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
-import { LiveViews } from './liveViews.js';
 import { pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
-import { sendJson } from './serializedOnce.js';
 import { viewPageSchema, viewSchema } from './serializer.js';
 
 const at = pointInTimeQuery;
@@ -89,19 +87,12 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   const notFound = (reply: FastifyReply, code: string, id: string) => sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
   const idParams = z.object({ id: z.string() });
 
-  const deals = new LiveViews(readModels);
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: one }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
     if (!pointInTime) return reply;
-    const { id } = request.params;
-    let json = deals.get(pointInTime, id);
-    if (json === undefined) {
-      const sales = await readModels.stateOf(salesProjection, pointInTime);
-      const deal = sales.state.deals.get(id);
-      if (!deal) return notFound(reply, 'DEAL_NOT_FOUND', id);
-      json = deals.keep(pointInTime, id, JSON.stringify(dealView(deal, sales.state, readModels.now(pointInTime).getTime())));
-    }
-    return sendJson(reply, json);
+    const sales = await readModels.stateOf(salesProjection, pointInTime);
+    const deal = sales.state.deals.get(request.params.id);
+    return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : notFound(reply, 'DEAL_NOT_FOUND', request.params.id);
   });
 
   const dealSort = z.enum(['leadFoundAt', '-leadFoundAt', 'estimatedAmount', '-estimatedAmount']);

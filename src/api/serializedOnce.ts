@@ -18,11 +18,7 @@ export function serializedOnce<Schema extends z.ZodType>(schema: Schema) {
       json = JSON.stringify(schema.parse(build()));
       parts.set(key, json);
     }
-    return sendJson(reply, json);
+    // A string with a JSON content type is sent as it is: Fastify's serializer does not run again.
+    return reply.type('application/json; charset=utf-8').send(json);
   };
-}
-
-/** Sends JSON already serialized: a string with a JSON content type is sent as it is, Fastify's serializer does not run again. */
-export function sendJson(reply: FastifyReply, json: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(json);
 }

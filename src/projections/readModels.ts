@@ -53,28 +53,17 @@ export class ReadModels {
    * date, are then at most that old). Point-in-time reads are not cached.
    */
   private cached<T>(view: string, args: unknown, at: PointInTime, compute: () => Promise<T>): Promise<T> {
-    const live = this.liveKey(at);
-    if (live === null) return compute();
-    const key = `${view}|${live}|${JSON.stringify(args)}`;
+    const ttl = this.settings.liveCacheMs ?? 1000;
+    if (ttl <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return compute();
+    const key = `${view}|${String(this.runner.livePosition)}|${JSON.stringify(args)}`;
     const now = this.clock().getTime();
     const hit = this.cache.get(key);
-    if (hit && now - hit.at < this.liveCacheMs) return hit.answer as Promise<T>;
+    if (hit && now - hit.at < ttl) return hit.answer as Promise<T>;
     const answer = compute();
     this.cache.set(key, { at: now, answer });
     answer.catch(() => this.cache.delete(key));
     if (this.cache.size > LIVE_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     return answer;
-  }
-
-  /** How long a live answer may be served again while the log stays where it is (ms). */
-  get liveCacheMs(): number {
-    return this.settings.liveCacheMs ?? 1000;
-  }
-
-  /** What a live answer may be kept under: the log position, or null for a point-in-time read or with caching off. */
-  liveKey(at: PointInTime): string | null {
-    if (this.liveCacheMs <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return null;
-    return String(this.runner.livePosition);
   }
 
   /** One projection's state at a point in time. */

@@ -35,21 +35,6 @@ describe('resources', () => {
     await api.close();
   });
 
-  it('answers a deal read again from the JSON it kept, until an event moves the log', async () => {
-    const { api, lead, post, get } = await aWorld();
-    await lead('d1', 5_000_00);
-    const first = await get('/deals/d1');
-    expect((await get('/deals/d1')).body).toBe(first.body);
-
-    const moved = await post('/deals/d1/stage', { stageId: 'proposal' }, 'rep');
-    const after = await get(`/deals/d1?minPosition=${moved.json().position as string}`);
-
-    expect(first.json().stageId).toBe('lead');
-    expect(after.json().stageId).toBe('proposal');
-    expect(after.headers['content-type']).toBe('application/json; charset=utf-8');
-    await api.close();
-  });
-
   it('reads its own write with minPosition, and answers 503 when the projections do not get there', async () => {
     const { api, lead, get } = await aWorld();
     const position = (await lead('d9', 1000)).json().position as string;
