@@ -22,16 +22,17 @@ export function commandHash(command: unknown): string {
 }
 
 /**
- * 16 bytes as a ULID's 26 Crockford base-32 characters, the text `uuidToULID` gives for them,
- * written here without its detour through a UUID string and a big integer (a command pays it per event).
+ * The first 16 bytes as a ULID's 26 Crockford base-32 characters, the text `uuidToULID` gives for
+ * them, written here without its detour through a UUID string (a command pays it per event).
  */
 export function ulidText(bytes: Uint8Array): string {
+  if (bytes.length < 16) throw new RangeError(`a ULID is made of 16 bytes, got ${bytes.length}`);
   let text = '';
   // 130 bits of text for 128 of value: two leading zero bits.
   let bits = 2;
   let pending = 0;
   for (let i = 0; i < 16; i++) {
-    pending = (pending << 8) | (bytes[i] ?? 0);
+    pending = (pending << 8) | (bytes[i] as number);
     bits += 8;
     while (bits >= 5) {
       bits -= 5;

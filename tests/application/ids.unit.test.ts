@@ -16,6 +16,7 @@ describe('event ids', () => {
     );
     expect(ulidText(new Uint8Array(16).fill(255))).toBe('7ZZZZZZZZZZZZZZZZZZZZZZZZZ');
     expect(ulidText(new Uint8Array(16))).toBe('00000000000000000000000000');
+    expect(() => ulidText(new Uint8Array(15))).toThrow(/16 bytes, got 15/);
   });
 
   it('derives an event id from the stream, key and index as it always has, so retries stored before still match', () => {

@@ -1,9 +1,11 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { DuplicateEventIdError } from '../../src/eventstore/errors.js';
+import { Checkpointer } from '../../src/eventstore/sqlite/checkpointer.js';
+import { prepareDatabase } from '../../src/eventstore/sqlite/schema.js';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { aStream, anEvent, someEvents } from '../support/events.js';
 import { aTempDir } from '../support/tempDir.js';
@@ -42,16 +44,19 @@ describe('sqlite store', () => {
     db.close();
   });
 
-  it('runs in WAL mode with synchronous=FULL', async () => {
+  it('runs in WAL mode with synchronous=FULL: a commit is on disk before it is acknowledged', async () => {
     const file = aFile();
     const store = openSqliteStore({ file });
     await store.close();
-    const db = new Database(file, { readonly: true });
+    const db = new Database(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // synchronous is a setting of each connection: the writer's is the one the store prepares.
+    prepareDatabase(db, 5000);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     db.close();
   });
 
-  it('checkpoints the WAL into the database file from its own thread, while the writer goes on', async () => {
+  it('checkpoints the WAL into the database file from its own thread, and closes it with the store', async () => {
     const file = aFile();
     const store = openSqliteStore({ file, checkpointIntervalMs: 20 });
     // Far below the writer's own autocheckpoint: only the thread moves these pages.
@@ -59,9 +64,22 @@ describe('sqlite store', () => {
     const checkpointed = () => statSync(file).size >= 50 * 5 * 100;
 
     for (let waited = 0; !checkpointed() && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await store.close();
 
     expect(checkpointed()).toBe(true);
-    await store.close();
+    // The last connection to close checkpoints and removes the WAL: the thread's had closed first.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('says when its checkpoint thread cannot work, and refuses an interval below 1 ms', async () => {
+    const problems: string[] = [];
+    const checkpointer = new Checkpointer(join(dir, 'missing', 'nothing.db'), (problem) => problems.push(problem));
+
+    for (let waited = 0; problems.length === 0 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await checkpointer.close();
+
+    expect(problems[0]).toMatch(/checkpoint thread failed: .*(unable to open|does not exist|SQLITE_CANTOPEN)/i);
+    expect(() => new Checkpointer(aFile(), () => undefined, 0)).toThrow(/at least 1/);
   });
 
   it('refuses an event id already used in another stream, and stores nothing of that append', async () => {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -15,11 +16,11 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 4_000;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file);
+const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
-  try { checkpoint.run(); } catch { /* the next tick tries again */ }
+  try { checkpoint.run(); } catch (error) { parentPort.postMessage(String(error)); }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
@@ -34,22 +35,34 @@ parentPort.on('message', () => {
  * pages), it stalled the event loop about 20 ms several times a second under load, a fifth of the
  * time of a command benchmark. A second connection on a worker thread checkpoints every
  * `intervalMs`, PASSIVE so that it never blocks the writer. The writer keeps an autocheckpoint,
- * so the WAL stays bounded even if the thread fails.
+ * so the WAL stays bounded even if the thread fails, and it still checkpoints by itself when the
+ * WAL reaches that size (under steady writes a PASSIVE checkpoint cannot restart the WAL) and
+ * when it closes.
  */
 export class Checkpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
+  private closing = false;
 
-  constructor(file: string, intervalMs = 100) {
+  /** `onFailure` hears of a checkpoint that failed, or of the thread stopping before `close()`. */
+  constructor(file: string, onFailure: (problem: string) => void, intervalMs = 100) {
+    if (!(intervalMs >= 1)) throw new RangeError(`checkpointIntervalMs must be at least 1, got ${intervalMs}`);
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs } });
+    // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { driver, file: resolve(file), intervalMs } });
     this.worker.unref();
-    // A thread that fails leaves checkpoints to the writer's autocheckpoint.
-    this.worker.on('error', () => undefined);
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (problem: string) => onFailure(`checkpoint failed: ${problem}`));
+    this.worker.on('error', (error) => onFailure(`checkpoint thread failed: ${String(error)}`));
+    this.exited = new Promise((settle) =>
+      this.worker.once('exit', (code) => {
+        if (!this.closing) onFailure(`checkpoint thread stopped (exit code ${code})`);
+        settle();
+      }),
+    );
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // Unreferenced, the thread would not keep the process alive until it has closed its connection.
     this.worker.ref();
     this.worker.postMessage('close');

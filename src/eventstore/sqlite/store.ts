@@ -72,15 +72,14 @@ function isUniqueViolationOn(error: unknown, column: string): boolean {
  *
  * Group commit: appends requested during one event-loop turn are written in one transaction
  * (each in its own savepoint, so a conflicting append fails alone) and all acknowledged after
- * its single fsync. Under concurrent writers this turns N fsyncs into one. Checkpoints run on
- * a worker thread (Checkpointer), so they do not stall the event loop.
+ * its single fsync. Under concurrent writers this turns N fsyncs into one. Most checkpoints run
+ * on a worker thread (Checkpointer), so they do not stall the event loop.
  */
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   prepareDatabase(db, options.busyTimeoutMs ?? 5000);
   db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
-  const checkpointer = new Checkpointer(options.file, options.checkpointIntervalMs);
   const now = options.now ?? (() => new Date());
   const maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -131,6 +130,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   };
 
   let closed = false;
+  let closing: Promise<void> | null = null;
   let queue: PendingAppend[] = [];
   let flushScheduled = false;
   let idle: Promise<void> = Promise.resolve();
@@ -268,6 +268,20 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     if (closed) throw new StoreClosedError();
   };
 
+  // Last, so that a failure above leaves no thread behind.
+  let checkpointsTakenBack = false;
+  const checkpointer = new Checkpointer(
+    options.file,
+    (problem) => {
+      // The writer takes checkpoints back, at SQLite's default size, and says so once.
+      if (checkpointsTakenBack || closed) return;
+      checkpointsTakenBack = true;
+      db.pragma('wal_autocheckpoint = 1000');
+      process.emitWarning(`sqlite store ${options.file}: ${problem}; the writer checkpoints by itself from now on`, { code: 'SPE_CHECKPOINT' });
+    },
+    options.checkpointIntervalMs,
+  );
+
   return {
     appendToStream(streamId, events, { expectedVersion }) {
       return new Promise<AppendResult>((resolve, reject) => {
@@ -310,13 +324,15 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
         throw new StoreUnavailableError(`sqlite store at ${options.file} does not answer: ${String(error)}`, { cause: error });
       }
     },
-    async close() {
-      if (closed) return;
-      await idle;
-      closed = true;
-      notifier.notify();
-      await checkpointer.close();
-      db.close();
+    close() {
+      closing ??= (async () => {
+        await idle;
+        closed = true;
+        notifier.notify();
+        await checkpointer.close();
+        db.close();
+      })();
+      return closing;
     },
   };
 }
