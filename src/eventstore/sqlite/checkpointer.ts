@@ -4,10 +4,11 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Pages the WAL may reach before the writing connection checkpoints by itself. Under steady
- * writes SQLite restarts the WAL only after a checkpoint that caught up with the last commit; the
- * writer's own checkpoint then has little left to copy. Measured: at 1,000 pages (SQLite's
- * default) the writer still stalled for its fsyncs often; at 20,000 a fresh WAL grew for long,
- * and each commit's fsync paid for the file's growth.
+ * writes SQLite restarts the WAL only after a checkpoint that caught up with the last commit, so
+ * the writer's own checkpoint still comes, with little left to copy. Measured (the store and API
+ * benches): at 1,000 pages (SQLite's default) the writer checkpointed on the event loop often;
+ * at 20,000 a single writer fell to 0.73× of raw SQLite, likely as each fsync also paid for the
+ * growing WAL file.
  */
 export const WRITER_AUTOCHECKPOINT_PAGES = 4_000;
 
@@ -32,8 +33,8 @@ parentPort.on('message', () => {
 /**
  * WAL checkpoints on a thread of their own. A checkpoint copies the WAL's pages into the database
  * file and syncs both: made by the writing connection alone (SQLite's autocheckpoint, every 1,000
- * pages), it stalled the event loop about 20 ms several times a second under load, a fifth of the
- * time of a command benchmark. A second connection on a worker thread checkpoints every
+ * pages), it stalled the event loop about 20 ms several times a second under load, some 15 % of
+ * the time of a command load. A second connection on a worker thread checkpoints every
  * `intervalMs`, PASSIVE so that it never blocks the writer. The writer keeps an autocheckpoint,
  * so the WAL stays bounded even if the thread fails, and it still checkpoints by itself when the
  * WAL reaches that size (under steady writes a PASSIVE checkpoint cannot restart the WAL) and
