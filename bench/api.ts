@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { ulid } from 'ulid';
 import { sha256Hex } from '../src/api/auth.js';
 import { buildServer } from '../src/api/server.js';
 import { createCommandService } from '../src/application/commandService.js';
+import { newUlid } from '../src/application/ids.js';
 import { openSqliteSnapshotStore } from '../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../src/eventstore/sqlite/store.js';
 import { generateHistory } from '../src/generate/history.js';
@@ -71,7 +71,7 @@ export async function main(): Promise<void> {
   const deals = [...runner.current(salesProjection).deals.values()];
   const open = deals.filter((d) => d.status === 'open').map((d) => d.dealId);
   const targetId = history.find((p) => p.event.type === 'TargetSet')?.streamId.slice('target-'.length) ?? '';
-  const commands = createCommandService({ store, clock: () => frozen, newId: ulid, timePolicy: { maxClockSkewMs: 3_600_000 }, maxConflictRetries: 5 });
+  const commands = createCommandService({ store, clock: () => frozen, newId: newUlid, timePolicy: { maxClockSkewMs: 3_600_000 }, maxConflictRetries: 5 });
   const app = await buildServer({
     store,
     projectionsCaughtUp: () => runner.isCaughtUp,

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ulid } from 'ulid';
 import { z } from 'zod';
 import type { CommandService } from '../application/commandService.js';
-import { deterministicEventId } from '../application/ids.js';
+import { deterministicEventId, newUlid } from '../application/ids.js';
 import { complaintCommandSchema } from '../domain/complaint/commands.js';
 import { customerCommandSchema } from '../domain/customer/commands.js';
 import { dealCommandSchema } from '../domain/deal/commands.js';
@@ -136,7 +135,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         let id = path.id;
         if (route.creates) {
           // A retried creation must land on the same aggregate: with an idempotency key, its id derives from the key.
-          id = (fields[route.creates] as string | undefined) ?? (key ? deterministicEventId(route.url, `${actor}:${key}`, 0) : ulid());
+          id = (fields[route.creates] as string | undefined) ?? (key ? deterministicEventId(route.url, `${actor}:${key}`, 0) : newUlid());
           fields[route.creates] = id;
         }
         for (const [param, field] of Object.entries(route.fromPath ?? {})) fields[field] = path[param];

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
+import { ulid } from 'ulid';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -41,6 +42,26 @@ export function ulidText(bytes: Uint8Array): string {
     pending &= (1 << bits) - 1;
   }
   return text;
+}
+
+const randomPool = new Uint8Array(4096);
+let nextRandom = randomPool.length;
+
+/**
+ * A uniform draw in [0, 1) from pooled CSPRNG bytes, each byte used once. The ulid package's own
+ * source asks the OS for one byte per character: about 30 µs an id, a fifth of a command's time.
+ */
+function pooledRandom(): number {
+  if (nextRandom === randomPool.length) {
+    randomFillSync(randomPool);
+    nextRandom = 0;
+  }
+  return (randomPool[nextRandom++] as number) / 256;
+}
+
+/** A fresh ULID (the time now, then 80 random bits), as `ulid()` makes it, in about half a microsecond. */
+export function newUlid(): string {
+  return ulid(undefined, pooledRandom);
 }
 
 /** The same (stream, idempotency key, index) always yields the same event id: a retried append appends nothing. */

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
-import { ulid } from 'ulid';
 import { createCommandService, ensureStandardPipeline } from '../application/commandService.js';
+import { newUlid } from '../application/ids.js';
 import { loggerOptions } from '../api/logger.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
@@ -29,7 +29,7 @@ export async function serve(config: Config): Promise<void> {
   const commands = createCommandService({
     store,
     clock: () => new Date(),
-    newId: ulid,
+    newId: newUlid,
     timePolicy: { maxClockSkewMs: config.CLOCK_SKEW_MS },
     maxConflictRetries: config.COMMAND_CONFLICT_RETRIES,
     lossReasons: config.LOSS_REASONS,

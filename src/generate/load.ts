@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newUlid } from '../application/ids.js';
 import { currentSchemaVersion } from '../domain/upcasting.js';
 import type { EventStore, NewEvent } from '../eventstore/port.js';
 import type { PlannedEvent } from './history.js';
@@ -25,7 +25,7 @@ export async function loadPlannedHistory(store: EventStore, history: readonly Pl
     for (const planned of chunk) {
       const events = byStream.get(planned.streamId) ?? [];
       events.push({
-        eventId: ulid(),
+        eventId: newUlid(),
         type: planned.event.type,
         data: planned.event.data as Record<string, unknown>,
         metadata: {

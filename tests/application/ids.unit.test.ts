@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { uuidToULID } from 'ulid';
+import { decodeTime, uuidToULID } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { deterministicEventId, ulidText } from '../../src/application/ids.js';
+import { deterministicEventId, newUlid, ulidText } from '../../src/application/ids.js';
 
 const asUuid = (hex: string): string => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 
@@ -24,5 +24,23 @@ describe('event ids', () => {
 
     expect(deterministicEventId('deal-d1', 'key-1', 0)).toBe(uuidToULID(asUuid(hex.slice(0, 32))));
     expect(deterministicEventId('deal-d1', 'key-1', 1)).not.toBe(deterministicEventId('deal-d1', 'key-1', 0));
+  });
+
+  it('mints fresh ULIDs stamped with the time now, never twice the same, every character of the random part in use', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 20_000 }, () => newUlid());
+    const after = Date.now();
+
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+      expect(decodeTime(id)).toBeGreaterThanOrEqual(before);
+      expect(decodeTime(id)).toBeLessThanOrEqual(after);
+    }
+    // 20,000 ids × 16 random characters: each of the 32 symbols is expected 10,000 times at each place overall.
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const c of id.slice(10)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    for (const n of counts.values()) expect(Math.abs(n - 10_000)).toBeLessThan(600);
   });
 });

@@ -5,6 +5,7 @@ import { sha256Hex } from '../../src/api/auth.js';
 import type { Role } from '../../src/api/auth.js';
 import { buildServer } from '../../src/api/server.js';
 import { createCommandService, ensureStandardPipeline } from '../../src/application/commandService.js';
+import { newUlid } from '../../src/application/ids.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
@@ -21,7 +22,7 @@ export type TestApi = { app: FastifyInstance; store: EventStore; close: () => Pr
 export async function anApi(dir: string, options: { rateLimitPerMinute?: number; maxReplay?: number } = {}): Promise<TestApi> {
   const file = join(dir, `${ulid()}.db`);
   const store = openSqliteStore({ file, pollIntervalMs: 10 });
-  const commands = createCommandService({ store, clock: () => new Date(), newId: ulid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 });
+  const commands = createCommandService({ store, clock: () => new Date(), newId: newUlid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 });
   await ensureStandardPipeline(commands);
   const snapshots = openSqliteSnapshotStore(file);
   const runner = new ProjectionRunner({ store, snapshots, projections: liveProjections });

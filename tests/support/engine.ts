@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { createCommandService, ensureStandardPipeline } from '../../src/application/commandService.js';
+import { newUlid } from '../../src/application/ids.js';
 import type { CommandService } from '../../src/application/commandService.js';
 import type { HandlerDeps } from '../../src/application/commandHandler.js';
 import { createMemoryStore } from '../../src/eventstore/memory.js';
@@ -30,7 +31,7 @@ export async function anEngine(options: { dir?: string; maxConflictRetries?: num
   const deps: HandlerDeps = {
     store,
     clock: clock.now,
-    newId: ulid,
+    newId: newUlid,
     timePolicy: { maxClockSkewMs: 60_000 },
     maxConflictRetries: options.maxConflictRetries ?? 10,
   };
