@@ -99,7 +99,7 @@ export async function main(): Promise<void> {
     const measured = await load(url, options);
     const ratio = measured.rps / against.rps;
     const met = ratio >= goal && (p99Goal === null || measured.p99 <= p99Goal) && measured.errors === 0;
-    rows.push([name, formatRate(measured.rps), `${measured.p99} ms`, String(measured.errors), `${formatRate(against.rps)}`, `${ratio.toFixed(2)}×`, `≥ ${goal}×${p99Goal === null ? '' : `, p99 ≤ ${p99Goal} ms`}`, met ? 'met' : 'NOT MET']);
+    rows.push([name, formatRate(measured.rps), `${measured.p99} ms`, String(measured.errors), formatRate(against.rps), `${ratio.toFixed(2)}×`, `≥ ${goal}×${p99Goal === null ? '' : `, p99 ≤ ${p99Goal} ms`}`, met ? 'met' : 'NOT MET']);
   };
   await report('GET /funnel (cohort, this year)', `${base}/funnel?from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`, {}, 0.6, 10);
   await report(`GET /targets/${targetId}/progress`, `${base}/targets/${targetId}/progress`, {}, 0.6, 10);

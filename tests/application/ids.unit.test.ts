@@ -37,7 +37,7 @@ describe('event ids', () => {
       expect(decodeTime(id)).toBeGreaterThanOrEqual(before);
       expect(decodeTime(id)).toBeLessThanOrEqual(after);
     }
-    // 20,000 ids × 16 random characters: each of the 32 symbols is expected 10,000 times at each place overall.
+    // 20,000 ids × 16 random characters: each of the 32 symbols is expected 10,000 times in all (σ ≈ 98).
     const counts = new Map<string, number>();
     for (const id of ids) for (const c of id.slice(10)) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(32);
