@@ -34,7 +34,8 @@ const SECONDS = Number(values.seconds);
 const SECRET = 'bench-secret';
 const WARM_UP_SECONDS = 3;
 
-type Load = { rps: number; p99: number; errors: number };
+/** `serverCpuUs`: this process (the server, its threads, the bare route) while the load ran; `clientCpuUs`: the load generator's. */
+type Load = { rps: number; p99: number; errors: number; requests: number; clientCpuUs: number; serverCpuUs: number };
 
 const LOADER = fileURLToPath(new URL('./apiLoad.ts', import.meta.url));
 
@@ -44,13 +45,18 @@ type Options = { paths?: string[]; post?: { body: string } };
 function run(url: string, options: Options, seconds: number): Promise<Load> {
   const scenario = join(tmpdir(), `bench-api-scenario-${process.pid}.json`);
   writeFileSync(scenario, JSON.stringify({ url, secret: SECRET, seconds, ...options }));
+  const cpuBefore = process.cpuUsage();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', LOADER, scenario], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      const cpu = process.cpuUsage(cpuBefore);
       if (error) reject(error);
-      else resolve(JSON.parse(stdout) as Load);
+      else resolve({ ...(JSON.parse(stdout) as Omit<Load, 'serverCpuUs'>), serverCpuUs: cpu.user + cpu.system });
     });
   });
 }
+
+/** Where a request's CPU went: the server process, and the load generator beside it on the same cores. */
+const cpuPerRequest = (l: Load): string => `${Math.round(l.serverCpuUs / l.requests)} + ${Math.round(l.clientCpuUs / l.requests)}`;
 
 /** Each scenario is measured after a warm-up of its own, so no route is measured while the JIT is still compiling it. */
 async function load(url: string, options: Options = {}): Promise<Load> {
@@ -99,7 +105,7 @@ export async function main(): Promise<void> {
     const measured = await load(url, options);
     const ratio = measured.rps / against.rps;
     const met = ratio >= goal && (p99Goal === null || measured.p99 <= p99Goal) && measured.errors === 0;
-    rows.push([name, formatRate(measured.rps), `${measured.p99} ms`, String(measured.errors), formatRate(against.rps), `${ratio.toFixed(2)}×`, `≥ ${goal}×${p99Goal === null ? '' : `, p99 ≤ ${p99Goal} ms`}`, met ? 'met' : 'NOT MET']);
+    rows.push([name, formatRate(measured.rps), `${measured.p99} ms`, String(measured.errors), cpuPerRequest(measured), formatRate(against.rps), `${ratio.toFixed(2)}×`, `≥ ${goal}×${p99Goal === null ? '' : `, p99 ≤ ${p99Goal} ms`}`, met ? 'met' : 'NOT MET']);
   };
   await report('GET /funnel (cohort, this year)', `${base}/funnel?from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`, {}, 0.6, 10);
   await report(`GET /targets/${targetId}/progress`, `${base}/targets/${targetId}/progress`, {}, 0.6, 10);
@@ -123,12 +129,13 @@ export async function main(): Promise<void> {
     `${formatRate(bareRates[0] ?? 0)}–${formatRate(bareRates[bareRates.length - 1] ?? 0)}`,
     `${Math.max(...bareRuns.map((r) => r.p99))} ms`,
     String(bareRuns.reduce((sum, r) => sum + r.errors, 0)),
+    cpuPerRequest(bareRuns[0] as Load),
     '',
     '',
     '',
     '',
   ]);
-  printTable('API over 127.0.0.1, load from a separate process (requests/s are averages; errors count non-2xx answers too)', ['scenario', 'req/s', 'p99', 'errors', 'bare just before', 'vs bare', 'goal', 'result'], rows);
+  printTable('API over 127.0.0.1, load from a separate process (requests/s are averages; errors count non-2xx answers too)', ['scenario', 'req/s', 'p99', 'errors', 'CPU µs/request: server + load', 'bare just before', 'vs bare', 'goal', 'result'], rows);
   await app.close();
   await bare.close();
   await runner.stop();

@@ -27,6 +27,8 @@ const requests = scenario.paths
       },
     ]
   : undefined;
+// CPU of this process while it loads: on a machine of few cores, the server's share is what it leaves.
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: scenario.url,
   connections: 50,
@@ -34,4 +36,7 @@ const result = await autocannon({
   headers: { authorization: `Bearer ${scenario.secret}` },
   ...(requests ? { requests } : {}),
 });
-process.stdout.write(JSON.stringify({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx }));
+const cpu = process.cpuUsage(cpuBefore);
+process.stdout.write(
+  JSON.stringify({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, requests: result.requests.total, clientCpuUs: cpu.user + cpu.system }),
+);
