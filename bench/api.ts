@@ -143,7 +143,8 @@ export async function main(): Promise<void> {
     `${formatRate(bareRates[0] ?? 0)}–${formatRate(bareRates[bareRates.length - 1] ?? 0)}`,
     `${Math.max(...bareRuns.map((r) => r.p99))} ms`,
     String(bareRuns.reduce((sum, r) => sum + r.errors, 0)),
-    cpuPerRequest(bareRuns[0] as Load),
+    // Over all the bare runs together.
+    cpuPerRequest(bareRuns.reduce((sum, r) => ({ ...sum, requests: sum.requests + r.requests, clientCpuUs: sum.clientCpuUs + r.clientCpuUs, serverCpuUs: sum.serverCpuUs + r.serverCpuUs }))),
     '',
     '',
     '',
