@@ -292,7 +292,10 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
       reached[i] = (reached[i] as number) + 1;
       reachedBy?.[i]?.push({ dealId: dealId(row), position: rows.position(e.position[item] as number) });
     }
-    for (let d = 0; d < deals.length; d++) rows.visits(deals[d] as number, rows.entries(deals[d] as number), query.from, query.to, durations);
+    for (let d = 0; d < deals.length; d++) {
+      const row = deals[d] as number;
+      rows.visits(row, rows.entries(row), query.from, query.to, durations);
+    }
   }
 
   const closedDeals = query.mode === 'cohort' ? deals : counted.dealRows().filter((_, k) => counted.items[k] === CLOSE);
