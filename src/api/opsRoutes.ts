@@ -32,8 +32,9 @@ export function createMetrics(app: FastifyInstance, store: EventStore, runner: P
       for (const status of runner.status()) this.set({ projection: status.name }, head === null ? 0 : Number(head - (status.position ?? 0n)));
     },
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     latency.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   return { registry, appended };
 }

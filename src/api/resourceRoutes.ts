@@ -7,49 +7,23 @@ import { customersProjection } from '../projections/customers.js';
 import { customerLifecycles } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import type { DealRecord, RepFacts, SalesState } from '../projections/sales.js';
+import type { RepFacts } from '../projections/sales.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
 import type { TargetRecord } from '../projections/targets.js';
 import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import { isoInstant } from './isoInstant.js';
 import { pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
 import { viewPageSchema, viewSchema } from './serializer.js';
+import { dealPageSchema, dealView, dealViewSchema } from './dealView.js';
 
 const at = pointInTimeQuery;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null) => (ms === null ? null : isoInstant(ms));
 const one = { 200: viewSchema, '4xx': problemSchema, '5xx': problemSchema };
 const many = { 200: viewPageSchema, '4xx': problemSchema, '5xx': problemSchema };
-
-function dealView(deal: DealRecord, sales: SalesState, now: number) {
-  return {
-    dealId: deal.dealId,
-    title: deal.title,
-    customerId: deal.customerId,
-    pipelineId: deal.pipelineId,
-    stageId: deal.stageId,
-    status: deal.status,
-    ownerRepId: deal.owner,
-    team: teamOf(sales.reps.get(deal.owner), now),
-    region: deal.region,
-    productLine: deal.productLine,
-    product: deal.product,
-    channel: deal.channel,
-    estimatedAmount: { amountMinor: deal.estimatedMinor, currency: deal.currency },
-    contractAmount: deal.contractMinor === null ? null : { amountMinor: deal.contractMinor, currency: deal.currency },
-    expectedCloseDate: deal.expectedCloseDate,
-    forecastCategory: deal.forecastCategory,
-    leadFoundAt: iso(deal.leadAt),
-    closedAt: iso(deal.closedAt),
-    lostReason: deal.lostReason,
-    competitor: deal.competitor,
-    offers: deal.offers,
-    reopened: deal.reopened,
-    stageHistory: deal.entries.map((e) => ({ stageId: e.stageId, enteredAt: iso(e.at), position: String(e.position) })),
-  };
-}
 
 const repView = (rep: RepFacts, now: number) => ({
   repId: rep.repId,
@@ -87,7 +61,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   const notFound = (reply: FastifyReply, code: string, id: string) => sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
   const idParams = z.object({ id: z.string() });
 
-  typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: one }), async (request, reply) => {
+  typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: { ...one, 200: dealViewSchema } }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
@@ -110,7 +84,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           customerId: z.string().optional(),
           sort: dealSort.default('leadFoundAt'),
         }),
-        response: many,
+        response: { ...many, 200: dealPageSchema },
       }),
     async (request, reply) => {
       const q = request.query;

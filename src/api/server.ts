@@ -62,8 +62,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   if (api) {

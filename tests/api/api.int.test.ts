@@ -190,6 +190,12 @@ describe('the HTTP API', () => {
     for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
       expect(doc.paths[path]?.get?.parameters?.length, path).toBeGreaterThan(0);
     }
+    // A deal, read or listed, is documented field by field.
+    const deal = doc.paths['/deals/{id}']?.get?.responses?.['200']?.content?.['application/json']?.schema;
+    expect(deal?.required).toEqual(expect.arrayContaining(['dealId', 'status', 'stageHistory', 'closedAt']));
+    expect(deal?.properties?.stageHistory?.items?.properties?.enteredAt?.type).toBe('string');
+    const page = doc.paths['/deals']?.get?.responses?.['200']?.content?.['application/json']?.schema;
+    expect(page?.properties?.items?.items?.required).toEqual(deal?.required);
     expect((await api.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
     await api.close();
   });
