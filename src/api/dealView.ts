@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DealRecord, SalesState } from '../projections/sales.js';
 import { teamOf } from '../projections/sales.js';
-import { isoInstant } from './isoInstant.js';
+import { isoInstant, isoOrNull } from './isoInstant.js';
 import { compiledView } from './serializer.js';
 
 const money = z.object({ amountMinor: z.number().int(), currency: z.string() });
@@ -38,7 +38,7 @@ export const dealViewSchema = compiledView(
 export const dealPageSchema = compiledView(z.object({ items: z.array(dealViewSchema), nextCursor: z.string().nullable() }));
 
 export function dealView(deal: DealRecord, sales: SalesState, now: number): z.infer<typeof dealViewSchema> {
-  const { closedAt, contractMinor, currency } = deal;
+  const { contractMinor, currency } = deal;
   return {
     dealId: deal.dealId,
     title: deal.title,
@@ -57,7 +57,7 @@ export function dealView(deal: DealRecord, sales: SalesState, now: number): z.in
     expectedCloseDate: deal.expectedCloseDate,
     forecastCategory: deal.forecastCategory,
     leadFoundAt: isoInstant(deal.leadAt),
-    closedAt: closedAt === null ? null : isoInstant(closedAt),
+    closedAt: isoOrNull(deal.closedAt),
     lostReason: deal.lostReason,
     competitor: deal.competitor,
     offers: deal.offers,

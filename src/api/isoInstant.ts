@@ -32,3 +32,6 @@ export function isoInstant(ms: number): string {
   const seconds = Math.floor(rest / 1000);
   return `${two(Math.floor(year / 100))}${two(year % 100)}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${THREE_DIGITS[rest - seconds * 1000] as string}Z`;
 }
+
+/** An instant that may be absent (null), as the views show it. */
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : isoInstant(ms));

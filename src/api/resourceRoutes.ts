@@ -13,7 +13,7 @@ import type { TargetRecord } from '../projections/targets.js';
 import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
-import { isoInstant } from './isoInstant.js';
+import { isoOrNull } from './isoInstant.js';
 import { pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { problemSchema, sendProblem } from './problem.js';
@@ -21,7 +21,6 @@ import { viewPageSchema, viewSchema } from './serializer.js';
 import { dealPageSchema, dealView, dealViewSchema } from './dealView.js';
 
 const at = pointInTimeQuery;
-const iso = (ms: number | null) => (ms === null ? null : isoInstant(ms));
 const one = { 200: viewSchema, '4xx': problemSchema, '5xx': problemSchema };
 const many = { 200: viewPageSchema, '4xx': problemSchema, '5xx': problemSchema };
 
@@ -31,25 +30,25 @@ const repView = (rep: RepFacts, now: number) => ({
   role: rep.role,
   status: rep.departedAt === null ? 'active' : 'departed',
   teamId: teamOf(rep, now),
-  memberships: rep.spans.map((s) => ({ teamId: s.teamId, from: iso(s.from), to: iso(s.to) })),
+  memberships: rep.spans.map((s) => ({ teamId: s.teamId, from: isoOrNull(s.from), to: isoOrNull(s.to) })),
 });
 
 const complaintView = (c: ComplaintRecord) => ({
   ...c,
-  raisedAt: iso(c.raisedAt),
-  acknowledgedAt: iso(c.acknowledgedAt),
-  resolvedAt: iso(c.resolvedAt),
-  closedAt: iso(c.closedAt),
+  raisedAt: isoOrNull(c.raisedAt),
+  acknowledgedAt: isoOrNull(c.acknowledgedAt),
+  resolvedAt: isoOrNull(c.resolvedAt),
+  closedAt: isoOrNull(c.closedAt),
   raisedPosition: String(c.raisedPosition),
-  openSpans: c.openSpans.map((s) => ({ from: iso(s.from), to: iso(s.to) })),
+  openSpans: c.openSpans.map((s) => ({ from: isoOrNull(s.from), to: isoOrNull(s.to) })),
 });
 
 const targetView = (t: TargetRecord) => ({
   ...t,
-  setAt: iso(t.setAt),
+  setAt: isoOrNull(t.setAt),
   setPosition: String(t.setPosition),
-  withdrawnAt: iso(t.withdrawnAt),
-  adjustments: t.adjustments.map((a) => ({ ...a, at: iso(a.at), position: String(a.position) })),
+  withdrawnAt: isoOrNull(t.withdrawnAt),
+  adjustments: t.adjustments.map((a) => ({ ...a, at: isoOrNull(a.at), position: String(a.position) })),
 });
 
 /** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
@@ -118,10 +117,10 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!facts || !record) return notFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
     return {
       ...facts,
-      registeredAt: iso(facts.registeredAt),
+      registeredAt: isoOrNull(facts.registeredAt),
       visitsPlanned: record.visitsPlanned,
       visitsCompleted: record.visitsCompleted,
-      satisfaction: record.satisfaction.map((s) => ({ score: s.score, at: iso(s.at) })),
+      satisfaction: record.satisfaction.map((s) => ({ score: s.score, at: isoOrNull(s.at) })),
     };
   });
 
