@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instantSchema } from '../domain/shared/schemas.js';
+import { answerOf } from '../projections/answer.js';
+import { complaintStatsSchema } from '../projections/complaints.js';
+import { timelineEntrySchema } from '../projections/dealTimeline.js';
+import { funnelReportSchema } from '../projections/funnel.js';
+import { lifecyclesSchema } from '../projections/lifecycle.js';
+import { channelRowSchema, performanceRowSchema, stalledDealSchema } from '../projections/performance.js';
 import type { ReadModels } from '../projections/readModels.js';
+import { reevaluationSchema, targetProgressSchema } from '../projections/targetProgress.js';
 import type { TargetProgress } from '../projections/targetProgress.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
@@ -18,13 +25,13 @@ const windowQuery = z.object({
   from: instantSchema.describe('start of the window (inclusive)'),
   to: instantSchema.describe('end of the window (exclusive)'),
 });
-const answerSchema = z.object({
-  at: z.object({ asOf: z.string().nullable(), knownAt: z.string().nullable(), now: z.string() }),
-  position: z.string().nullable(),
-  replayed: z.number().int(),
-  result: z.unknown(),
-});
-const responses = { 200: answerSchema, '4xx': problemSchema, '5xx': problemSchema };
+const answered = <Result extends z.ZodType>(result: Result) => ({ 200: answerOf(result), '4xx': problemSchema, '5xx': problemSchema });
+
+/** A target's figures without its contributions (sent with explain=true only): how many deals contributed instead. */
+const targetFiguresSchema = targetProgressSchema.omit({ contributions: true }).extend({ contributingDeals: z.number().int() });
+const targetSchema = z.union([targetProgressSchema, targetFiguresSchema]).describe('with explain=true, the contributions; otherwise their count, contributingDeals');
+const withChildren = { childTargets: z.array(targetSchema).optional().describe("with children=true: each child target's progress") };
+const targetTreeSchema = z.union([targetProgressSchema.extend(withChildren), targetFiguresSchema.extend(withChildren)]);
 const dimension = z.enum(['owner', 'team', 'region', 'productLine', 'channel', 'segment', 'month', 'quarter']);
 const ms = (iso: string) => Date.parse(iso);
 
@@ -32,7 +39,7 @@ const ms = (iso: string) => Date.parse(iso);
  * A target's contributing deals are the provenance of its actual: sent with `explain=true`. An
  * organisation's yearly target can have tens of thousands, too many for every dashboard poll.
  */
-const withContributions = (target: TargetProgress, explain: boolean) => {
+const withContributions = (target: TargetProgress, explain: boolean): z.infer<typeof targetSchema> => {
   if (explain) return target;
   const { contributions, ...figures } = target;
   return { ...figures, contributingDeals: contributions.length };
@@ -48,7 +55,10 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const security = [{ bearer: [] }];
 
   const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs);
-  const sendAnswer = serializedOnce(answerSchema);
+  const sendFunnel = serializedOnce(answerOf(z.array(funnelReportSchema)));
+  const sendTargets = serializedOnce(answerOf(z.array(targetSchema)));
+  const sendTarget = serializedOnce(answerOf(targetTreeSchema));
+  const sendLifecycles = serializedOnce(answerOf(lifecyclesSchema));
 
   typed.get(
     '/funnel',
@@ -69,7 +79,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
           channel: z.string().optional(),
           segment: z.string().optional(),
         }),
-        response: responses,
+        response: answered(z.array(funnelReportSchema)),
       },
     },
     async (request, reply) => {
@@ -83,7 +93,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         { pipelineId: q.pipelineId, mode: q.mode, from: ms(q.from), to: ms(q.to), sliceBy: q.sliceBy, filter, explain: q.explain === 'true' },
         at,
       );
-      return sendAnswer(reply, answer, '', () => answer);
+      return sendFunnel(reply, answer, '', () => answer);
     },
   );
 
@@ -96,7 +106,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         tags: ['projections'],
         security,
         querystring: pointInTimeQuery.extend({ targetIds: z.string().optional().describe('comma-separated target ids') }),
-        response: responses,
+        response: answered(z.array(targetSchema)),
       },
     },
     async (request, reply) => {
@@ -104,7 +114,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       if (!at) return reply;
       const answer = await readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
       const explain = request.query.explain === 'true';
-      return sendAnswer(reply, answer, String(explain), () => ({ ...answer, result: answer.result.map((t) => withContributions(t, explain)) }));
+      return sendTargets(reply, answer, String(explain), () => ({ ...answer, result: answer.result.map((t) => withContributions(t, explain)) }));
     },
   );
 
@@ -118,7 +128,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         security,
         params: z.object({ id: z.string() }),
         querystring: pointInTimeQuery.extend({ children: z.enum(['true', 'false']).optional().describe("add childTargets: each child target's progress") }),
-        response: responses,
+        response: answered(targetTreeSchema),
       },
     },
     async (request, reply) => {
@@ -129,7 +139,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
       const explain = request.query.explain === 'true';
       const tree = request.query.children === 'true';
-      return sendAnswer(reply, all, `${target.targetId}|${String(explain)}|${String(tree)}`, () => {
+      return sendTarget(reply, all, `${target.targetId}|${String(explain)}|${String(tree)}`, () => {
         const one = withContributions(target, explain);
         if (!tree) return { ...all, result: one };
         const children = all.result.filter((t) => t.parentTargetId === target.targetId);
@@ -155,7 +165,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
           asOf: instantSchema.optional(),
           knownAt: instantSchema.optional(),
         }),
-        response: responses,
+        response: answered(z.array(reevaluationSchema)),
       },
     },
     async (request) => {
@@ -166,11 +176,12 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/customers/lifecycle',
-    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: responses } },
+    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: answered(lifecyclesSchema) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      return readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
+      const answer = await readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
+      return sendLifecycles(reply, answer, '', () => answer);
     },
   );
 
@@ -178,7 +189,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/complaints/stats',
     {
       preValidation: viewer,
-      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: responses },
+      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: answered(complaintStatsSchema) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -192,7 +203,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/performance',
     {
       preValidation: viewer,
-      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: responses },
+      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: answered(z.array(performanceRowSchema)) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -203,7 +214,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/channels',
-    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: responses } },
+    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: answered(z.array(channelRowSchema)) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -213,7 +224,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/deals/stalled',
-    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security, querystring: pointInTimeQuery, response: responses } },
+    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security, querystring: pointInTimeQuery, response: answered(z.array(stalledDealSchema)) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -225,7 +236,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/deals/:id/timeline',
     {
       preValidation: viewer,
-      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: responses },
+      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: answered(z.array(timelineEntrySchema)) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);

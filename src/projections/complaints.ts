@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { ComplaintStatus } from '../domain/complaint/decider.js';
+import { severitySchema } from '../domain/complaint/events.js';
 import type { Severity } from '../domain/complaint/events.js';
 import type { Position } from '../eventstore/port.js';
 import { idOf } from './events.js';
@@ -93,21 +95,25 @@ export const DEFAULT_COMPLAINT_SLA: ComplaintSla = {
 
 const HOUR = 3_600_000;
 
-export type ComplaintStats = {
-  total: number;
-  open: number;
-  resolved: number;
-  closed: number;
-  byCategory: Record<string, { open: number; resolved: number; closed: number }>;
-  bySeverity: Record<string, { open: number; resolved: number; closed: number }>;
-  meanHoursToAcknowledge: number | null;
-  medianHoursToAcknowledge: number | null;
-  meanHoursToResolve: number | null;
-  medianHoursToResolve: number | null;
-  acknowledgeBreaches: { complaintId: string; severity: Severity; hours: number }[];
-  resolveBreaches: { complaintId: string; severity: Severity; hours: number }[];
-  reopenRate: number | null;
-};
+const bucketsSchema = z.record(z.string(), z.object({ open: z.number().int(), resolved: z.number().int(), closed: z.number().int() }));
+const breachesSchema = z.array(z.object({ complaintId: z.string(), severity: severitySchema, hours: z.number().describe('hours taken, or elapsed so far') }));
+
+export const complaintStatsSchema = z.object({
+  total: z.number().int(),
+  open: z.number().int(),
+  resolved: z.number().int(),
+  closed: z.number().int(),
+  byCategory: bucketsSchema,
+  bySeverity: bucketsSchema,
+  meanHoursToAcknowledge: z.number().nullable(),
+  medianHoursToAcknowledge: z.number().nullable(),
+  meanHoursToResolve: z.number().nullable(),
+  medianHoursToResolve: z.number().nullable(),
+  acknowledgeBreaches: breachesSchema.describe('complaints acknowledged later than their SLA, or not yet and already past it'),
+  resolveBreaches: breachesSchema.describe('complaints resolved later than their SLA, or not yet and already past it'),
+  reopenRate: z.number().nullable().describe('reopened complaints over complaints ever resolved'),
+});
+export type ComplaintStats = z.infer<typeof complaintStatsSchema>;
 
 /**
  * Complaint statistics over the complaints raised in [from, to) (all when no window). A complaint

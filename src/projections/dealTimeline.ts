@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { dealDecider } from '../domain/deal/decider.js';
 import type { DealState } from '../domain/deal/decider.js';
 import type { DealEvent } from '../domain/deal/events.js';
@@ -7,23 +8,29 @@ import type { ProjectedEvent } from './events.js';
 import type { PointInTime } from './runner.js';
 import { LATE_ENTRY_MS } from './sales.js';
 
-export type TimelineEntry = {
-  position: string;
-  streamVersion: number;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  actor: string;
-  correlationId: string;
-  causationId: string;
-  data: unknown;
-  /** Recorded more than a day after it occurred. */
-  late: boolean;
-  /** A correction of an earlier fact (the old value stays in the trail). */
-  correction: boolean;
-  /** The deal as it stood after this event. */
-  after: { status: string; stageId: string | null; ownerRepId: string | null; amount: { amountMinor: number; currency: string } | null; forecastCategory: string | null };
-};
+export const timelineEntrySchema = z.object({
+  position: z.string(),
+  streamVersion: z.number().int(),
+  type: z.string().describe("the event's type, e.g. DealStageChanged"),
+  occurredAt: z.string().describe('business time (ISO 8601)'),
+  recordedAt: z.string().describe('system time (ISO 8601)'),
+  actor: z.string(),
+  correlationId: z.string(),
+  causationId: z.string(),
+  data: z.record(z.string(), z.unknown()).describe("the event's own fields, as its type defines them"),
+  late: z.boolean().describe('recorded more than a day after it occurred'),
+  correction: z.boolean().describe('a correction of an earlier fact (the old value stays in the trail)'),
+  after: z
+    .object({
+      status: z.string(),
+      stageId: z.string().nullable(),
+      ownerRepId: z.string().nullable(),
+      amount: z.object({ amountMinor: z.number().int(), currency: z.string() }).nullable(),
+      forecastCategory: z.string().nullable(),
+    })
+    .describe('the deal as it stood after this event'),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
 const CORRECTIONS = new Set(['ContractAmountCorrected']);
 

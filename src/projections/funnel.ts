@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { SalesState } from './sales.js';
 import { teamOf } from './sales.js';
 import { DAY_MS, Samples, addTo, mean, median, monthOf, quarterOf, ratio, round } from './stats.js';
@@ -19,39 +20,42 @@ export type FunnelQuery = {
   explain?: boolean;
 };
 
-export type Provenance = { dealId: string; position: string }[];
+const provenanceSchema = z
+  .array(z.object({ dealId: z.string(), position: z.string().describe('the global position of the event behind the count') }))
+  .describe('with explain=true: the deals behind a figure');
+export type Provenance = z.infer<typeof provenanceSchema>;
 
-export type FunnelStageRow = {
-  stageId: string;
-  name: string;
-  probability: number;
-  retired: boolean;
-  /** cohort: deals whose furthest stage is this one or later; flow: deals that entered it in the window. */
-  reached: number;
-  /** reached(next stage) / reached(this stage); for the last stage, won / reached. */
-  conversionToNext: number | null;
-  meanDaysInStage: number | null;
-  medianDaysInStage: number | null;
-  provenance?: Provenance;
-};
+const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
 
-export type FunnelReport = {
-  slice: string | null;
-  stages: FunnelStageRow[];
-  deals: number;
-  open: number;
-  won: number;
-  lost: number;
-  winRate: number | null;
-  meanCycleDays: number | null;
-  medianCycleDays: number | null;
-  /** Σ open amount × stage probability, in minor units per currency. */
-  weightedPipeline: Record<string, number>;
-  /** open deals × win rate × average won amount / mean cycle (days): minor units per day, per currency. */
-  velocityPerDay: Record<string, number> | null;
-  lostReasons: { reason: string; count: number }[];
-  provenance?: { won: Provenance; lost: Provenance; open: Provenance };
-};
+export const funnelStageRowSchema = z.object({
+  stageId: z.string(),
+  name: z.string(),
+  probability: z.number(),
+  retired: z.boolean(),
+  reached: z.number().int().describe('cohort: deals whose furthest stage is this one or later; flow: deals that entered it in the window'),
+  conversionToNext: z.number().nullable().describe('reached(next stage) / reached(this stage); for the last stage, won / reached'),
+  meanDaysInStage: z.number().nullable(),
+  medianDaysInStage: z.number().nullable(),
+  provenance: provenanceSchema.optional(),
+});
+export type FunnelStageRow = z.infer<typeof funnelStageRowSchema>;
+
+export const funnelReportSchema = z.object({
+  slice: z.string().nullable().describe('the value of the sliceBy dimension this report is for; null for the whole funnel'),
+  stages: z.array(funnelStageRowSchema),
+  deals: z.number().int(),
+  open: z.number().int(),
+  won: z.number().int(),
+  lost: z.number().int(),
+  winRate: z.number().nullable(),
+  meanCycleDays: z.number().nullable(),
+  medianCycleDays: z.number().nullable(),
+  weightedPipeline: perCurrency.describe('Σ open amount × stage probability, in minor units per currency'),
+  velocityPerDay: perCurrency.nullable().describe('open deals × win rate × average won amount / mean cycle (days): minor units per day, per currency'),
+  lostReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  provenance: z.object({ won: provenanceSchema, lost: provenanceSchema, open: provenanceSchema }).optional(),
+});
+export type FunnelReport = z.infer<typeof funnelReportSchema>;
 
 const DEAL = -1;
 const CLOSE = -2;

@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
 import { isOpenAt } from './complaints.js';
 import type { CustomersState } from './customers.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { DAY_MS, addTo } from './stats.js';
 
-export type LifecycleStage = 'prospect' | 'new' | 'active' | 'atRisk' | 'dormant' | 'reactivated';
-export type CustomerClass = 'A' | 'B' | 'C';
+export const lifecycleStageSchema = z.enum(['prospect', 'new', 'active', 'atRisk', 'dormant', 'reactivated']);
+export type LifecycleStage = z.infer<typeof lifecycleStageSchema>;
+export const customerClassSchema = z.enum(['A', 'B', 'C']);
+export type CustomerClass = z.infer<typeof customerClassSchema>;
 
 /** DESIGN.md §4 thresholds, in days; configuration may change them. */
 export type LifecycleThresholds = {
@@ -26,22 +29,27 @@ export const DEFAULT_LIFECYCLE: LifecycleThresholds = {
   reactivatedDays: 90,
 };
 
-export type CustomerLifecycle = {
-  customerId: string;
-  name: string;
-  stage: LifecycleStage;
-  since: string;
-  transitions: { stage: LifecycleStage; at: string }[];
-  class: CustomerClass;
-  contracts: number;
-  lifetimeRevenue: Record<string, number>;
-  trailing12MonthRevenue: Record<string, number>;
-  lastContactAt: string | null;
-  openComplaints: number;
-  lastSatisfaction: number | null;
-  /** With explain: positions of the contracts that decide the stage. */
-  provenance?: { contracts: { dealId: string; position: string }[] };
-};
+const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
+
+export const customerLifecycleSchema = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  stage: lifecycleStageSchema,
+  since: z.string().describe('when the customer entered its stage (ISO 8601)'),
+  transitions: z.array(z.object({ stage: lifecycleStageSchema, at: z.string() })),
+  class: customerClassSchema.describe('ABC class by trailing-12-month revenue, in the currency with the most of it: A for the customers making the first 80 %, B the next 15 %, C the rest'),
+  contracts: z.number().int(),
+  lifetimeRevenue: perCurrency,
+  trailing12MonthRevenue: perCurrency,
+  lastContactAt: z.string().nullable(),
+  openComplaints: z.number().int(),
+  lastSatisfaction: z.number().nullable(),
+  provenance: z
+    .object({ contracts: z.array(z.object({ dealId: z.string(), position: z.string() })) })
+    .optional()
+    .describe('with explain=true: positions of the contracts that decide the stage'),
+});
+export type CustomerLifecycle = z.infer<typeof customerLifecycleSchema>;
 
 type Facts = {
   contracts: number[];
@@ -172,12 +180,18 @@ function classify(rows: CustomerLifecycle[]): void {
   }
 }
 
-export type LifecycleCounts = {
-  byStage: Record<string, number>;
-  byClass: Record<string, number>;
-  /** With explain: the customers behind each count. */
-  provenance?: { byStage: Record<string, string[]>; byClass: Record<string, string[]> };
-};
+const countsOf = (what: string) => z.record(z.string(), z.number().int()).describe(`customers per ${what}`);
+const idsOf = (what: string) => z.record(z.string(), z.array(z.string())).describe(`the customers behind each ${what}'s count`);
+
+export const lifecycleCountsSchema = z.object({
+  byStage: countsOf('lifecycle stage'),
+  byClass: countsOf('class'),
+  provenance: z.object({ byStage: idsOf('stage'), byClass: idsOf('class') }).optional().describe('with explain=true'),
+});
+export type LifecycleCounts = z.infer<typeof lifecycleCountsSchema>;
+
+/** Every customer's lifecycle, with the counts per stage and class. */
+export const lifecyclesSchema = z.object({ customers: z.array(customerLifecycleSchema), counts: lifecycleCountsSchema });
 
 export function lifecycleCounts(rows: readonly CustomerLifecycle[], explain = false): LifecycleCounts {
   const byStage: Record<string, number> = {};

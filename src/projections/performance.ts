@@ -1,20 +1,24 @@
+import { z } from 'zod';
 import type { ComplaintsState } from './complaints.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
 
-export type PerformanceRow = {
-  id: string;
-  leadsFound: number;
-  won: number;
-  lost: number;
-  revenue: Record<string, number>;
-  winRate: number | null;
-  meanCycleDays: number | null;
-  averageDealSize: Record<string, number>;
-  complaintsOnCustomers: number;
-  rank: number;
-};
+const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
+
+export const performanceRowSchema = z.object({
+  id: z.string().describe('the rep or team'),
+  leadsFound: z.number().int(),
+  won: z.number().int(),
+  lost: z.number().int(),
+  revenue: perCurrency,
+  winRate: z.number().nullable(),
+  meanCycleDays: z.number().nullable(),
+  averageDealSize: perCurrency,
+  complaintsOnCustomers: z.number().int().describe("complaints raised in the window by customers of the rep's (or team's) deals"),
+  rank: z.number().int().describe('1 for the most revenue in the currency with the most of it, then the most wins'),
+});
+export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 
 type Tally = { leads: number; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
 
@@ -77,7 +81,17 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
   return rows;
 }
 
-export type ChannelRow = { channel: string; leads: number; won: number; lost: number; winRate: number | null; revenue: Record<string, number>; meanCycleDays: number | null; customersAcquired: number };
+export const channelRowSchema = z.object({
+  channel: z.string(),
+  leads: z.number().int(),
+  won: z.number().int(),
+  lost: z.number().int(),
+  winRate: z.number().nullable(),
+  revenue: perCurrency,
+  meanCycleDays: z.number().nullable(),
+  customersAcquired: z.number().int().describe('customers whose first contract came through the channel in the window'),
+});
+export type ChannelRow = z.infer<typeof channelRowSchema>;
 
 /** Per channel over [from, to): leads found, outcomes, revenue, cycle, and customers whose first contract came through it. */
 export function channelPerformance(sales: SalesState, query: { from: number; to: number }): ChannelRow[] {
@@ -121,7 +135,16 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
 export const DEFAULT_ROTTING_DAYS: Record<string, number> = { lead: 14, qualified: 21, proposal: 21, negotiation: 14 };
 export const DEFAULT_ROTTING_FALLBACK_DAYS = 30;
 
-export type StalledDeal = { dealId: string; title: string; owner: string; stageId: string; daysStalled: number; thresholdDays: number; lastTouchAt: string };
+export const stalledDealSchema = z.object({
+  dealId: z.string(),
+  title: z.string(),
+  owner: z.string(),
+  stageId: z.string(),
+  daysStalled: z.number().int().describe('whole days since the last stage move, activity, quote or offer'),
+  thresholdDays: z.number().describe("the stage's allowance, in days"),
+  lastTouchAt: z.string(),
+});
+export type StalledDeal = z.infer<typeof stalledDealSchema>;
 
 export function stalledDeals(sales: SalesState, now: number, rottingDays: Record<string, number> = DEFAULT_ROTTING_DAYS): StalledDeal[] {
   const stalled: StalledDeal[] = [];

@@ -1,4 +1,5 @@
 import type { EventStore, Position } from '../eventstore/port.js';
+import type { Answer } from './answer.js';
 import { complaintStats, complaintsProjection } from './complaints.js';
 import type { ComplaintSla } from './complaints.js';
 import { customersProjection } from './customers.js';
@@ -15,8 +16,6 @@ import { reevaluateTargets, targetProgress } from './targetProgress.js';
 import type { AttributionRules, PaceThresholds } from './targetProgress.js';
 import { targetsProjection } from './targets.js';
 
-/** Every answer says which point in time it is about and how far into the log it reaches. */
-export type Answer<T> = { at: { asOf: string | null; knownAt: string | null; now: string }; position: string | null; replayed: number; result: T };
 
 export type ReadModelSettings = {
   /** How long a live answer may be served again while no event is appended (ms; 0 turns caching off). */

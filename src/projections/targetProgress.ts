@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { periodRange } from '../domain/shared/period.js';
+import { targetMetricSchema, targetScopeSchema } from '../domain/target/events.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { teamOf } from './sales.js';
 import { ratio, round } from './stats.js';
-import type { TargetAdjustment, TargetRecord, TargetsState } from './targets.js';
+import type { TargetRecord, TargetsState } from './targets.js';
 
 /** How contracts are credited to targets. The defaults are DESIGN.md §4; the others are for what-if. */
 export type AttributionRules = {
@@ -22,27 +24,38 @@ export const DEFAULT_ATTRIBUTION: AttributionRules = { attribution: 'ownerAtSign
 export type PaceThresholds = { aheadAt: number; behindBelow: number };
 export const DEFAULT_PACE: PaceThresholds = { aheadAt: 1.1, behindBelow: 0.9 };
 
-export type Contribution = { dealId: string; customerId: string; value: number; creditedAt: string; position: string };
+export const contributionSchema = z.object({
+  dealId: z.string(),
+  customerId: z.string(),
+  value: z.number().describe("what the contract adds to the actual: its amount in minor units for revenue (contracts in the target's currency), 1 for a won deal or a new customer"),
+  creditedAt: z.string().describe('when it was credited (ISO 8601), on the clock the rules credit by'),
+  position: z.string().describe('the global position of the event that credited it'),
+});
+export type Contribution = z.infer<typeof contributionSchema>;
 
-export type TargetProgress = {
-  targetId: string;
-  period: string;
-  metric: TargetRecord['metric'];
-  scope: TargetRecord['scope'];
-  currency: string | null;
-  status: TargetRecord['status'];
-  parentTargetId: string | null;
-  amount: number;
-  actual: number;
-  attainment: number | null;
-  expectedToDate: number;
-  forecast: number;
-  gap: number;
-  pace: 'ahead' | 'onTrack' | 'behind';
-  contributions: Contribution[];
-  adjustments: (Omit<TargetAdjustment, 'position' | 'at'> & { at: string; position: string })[];
-  children: { count: number; sum: number; allocation: 'over' | 'under' | 'exact' } | null;
-};
+export const targetProgressSchema = z.object({
+  targetId: z.string(),
+  period: z.string(),
+  metric: targetMetricSchema,
+  scope: targetScopeSchema,
+  currency: z.string().nullable(),
+  status: z.enum(['active', 'withdrawn']),
+  parentTargetId: z.string().nullable(),
+  amount: z.number().describe('the target as last adjusted (or as a what-if sets it): minor units of currency for revenue, else a count'),
+  actual: z.number(),
+  attainment: z.number().nullable().describe('actual / amount; null when the amount is 0'),
+  expectedToDate: z.number().describe("the amount prorated to the share of the period elapsed at the answer's now"),
+  forecast: z.number().describe('actual plus the open deals expected to close within the period, weighted by stage probability'),
+  gap: z.number().describe('amount − actual'),
+  pace: z.enum(['ahead', 'onTrack', 'behind']),
+  contributions: z.array(contributionSchema),
+  adjustments: z.array(z.object({ at: z.string(), amount: z.number(), previousAmount: z.number(), reason: z.string(), position: z.string() })),
+  children: z
+    .object({ count: z.number().int(), sum: z.number(), allocation: z.enum(['over', 'under', 'exact']) })
+    .nullable()
+    .describe("the active child targets' count and summed amount against this one's; null without any"),
+});
+export type TargetProgress = z.infer<typeof targetProgressSchema>;
 
 type ScopeKey = string;
 const key = (kind: string, id: string | null): ScopeKey => `${kind}:${id ?? ''}`;
@@ -195,7 +208,12 @@ export function targetProgress(context: ProgressContext, targetIds?: readonly st
   });
 }
 
-export type Reevaluation = { targetId: string; actual: TargetProgress; alternative: TargetProgress };
+export const reevaluationSchema = z.object({
+  targetId: z.string(),
+  actual: targetProgressSchema.describe('under the rules in force'),
+  alternative: targetProgressSchema.describe('under the rules asked about'),
+});
+export type Reevaluation = z.infer<typeof reevaluationSchema>;
 
 /** What-if: the same history measured under other rules, side by side with the actual rules. Nothing is written. */
 export function reevaluateTargets(context: ProgressContext, alternative: Partial<AttributionRules>, targetIds?: readonly string[]): Reevaluation[] {
