@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { eventMetadataSchema } from '../eventstore/port.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { problemSchema } from './problem.js';
+import { position } from './views/fields.js';
 
 const MAX_FEED_PAGE = 1000;
 const HEARTBEAT_MS = 15_000;
@@ -12,7 +14,20 @@ const HEARTBEAT_MS = 15_000;
 const positionText = z.string().regex(/^\d+$/, 'must be a position as given by this API');
 const types = z.string().regex(/^[A-Za-z0-9,]+$/, 'must be comma-separated event type names').optional().describe('only these event types');
 
-export const feedEvent = (e: RecordedEvent) => ({
+/** An event as the feed shows it: where it is in the log and in its stream, its payload as stored, and its metadata. */
+export const feedEventSchema = z.object({
+  position: position.describe('position in the global event log, as a decimal string; the last one of a page is its nextAfter'),
+  eventId: z.string().describe('a ULID'),
+  type: z.string().describe('the event type, e.g. ContractSigned'),
+  streamId: z.string().describe('the stream: category, then the id, e.g. deal-01J…'),
+  streamVersion: z.number().int().describe('0-based version of the event within its stream'),
+  data: z.record(z.string(), z.unknown()).describe('the payload: its fields depend on the type, at the schema version it was written with (metadata.schemaVersion)'),
+  metadata: eventMetadataSchema
+    .extend({ recordedAt: z.string().describe('when the store recorded it (ISO 8601, UTC); occurredAt is when it happened in business time') })
+    .describe('who caused the event and when, the command chain it belongs to (correlation, causation), and the idempotency key of its command when it had one'),
+});
+
+export const feedEvent = (e: RecordedEvent): z.infer<typeof feedEventSchema> => ({
   position: String(e.position),
   eventId: e.eventId,
   type: e.type,
@@ -49,7 +64,7 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
           limit: z.coerce.number().int().min(1).max(MAX_FEED_PAGE, `must be at most ${MAX_FEED_PAGE}`).default(100),
         }),
         response: {
-          200: z.object({ events: z.array(z.record(z.string(), z.unknown())), nextAfter: z.string().nullable() }),
+          200: z.object({ events: z.array(feedEventSchema), nextAfter: z.string().nullable().describe('pass it as after for the next page; null when nothing was read and no after was given') }),
           '4xx': problemSchema,
           '5xx': problemSchema,
         },

@@ -3,12 +3,26 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import type { EventStore } from '../eventstore/port.js';
-import type { RebuildProgress, ProjectionRunner } from '../projections/runner.js';
+import type { ProjectionRunner } from '../projections/runner.js';
+import { rebuildProgressSchema } from '../projections/runnerTypes.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { problemSchema, sendProblem } from './problem.js';
 
 export type Metrics = { registry: Registry; appended: Counter };
+
+const rebuildSchema = rebuildProgressSchema.extend({ error: z.string().optional().describe('why the rebuild failed, when it did') });
+type Rebuild = z.infer<typeof rebuildSchema>;
+
+const projectionStatusSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  position: z.string().nullable().describe('the last position applied, as a decimal string; null before the first event'),
+  lag: z.string().describe('how far the projection is behind the head, in positions (events with sqlite, bytes with EventStoreDB), as a decimal string'),
+  lastSnapshot: z.string().nullable().describe('position of the last snapshot taken; null when none'),
+  rebuilding: z.boolean(),
+  rebuild: rebuildSchema.nullable().describe('the last rebuild since the server started, as it goes; null when none'),
+});
 
 /** Prometheus metrics: request latency, events appended, projection lag (and the process's own). */
 export function createMetrics(app: FastifyInstance, store: EventStore, runner: ProjectionRunner): Metrics {
@@ -42,20 +56,20 @@ export function createMetrics(app: FastifyInstance, store: EventStore, runner: P
 /** Projection status, an admin-only rebuild, and the metrics endpoint. */
 export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStore; runner: ProjectionRunner; metrics: Metrics }, requireRole: (role: Role) => RoleCheck): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const rebuilds = new Map<string, RebuildProgress & { error?: string }>();
+  const rebuilds = new Map<string, Rebuild>();
 
   typed.get(
     '/projections',
-    { preValidation: requireRole('viewer'), schema: { summary: 'Each projection: position, lag, last snapshot, rebuild progress', tags: ['operations'], security: [{ bearer: [] }], response: { 200: z.object({ head: z.string().nullable(), projections: z.array(z.record(z.string(), z.unknown())) }), '4xx': problemSchema } } },
+    { preValidation: requireRole('viewer'), schema: { summary: 'Each projection: position, lag, last snapshot, rebuild progress', tags: ['operations'], security: [{ bearer: [] }], response: { 200: z.object({ head: z.string().nullable().describe('the last position in the log; null while it is empty'), projections: z.array(projectionStatusSchema) }), '4xx': problemSchema } } },
     async () => {
       const head = await deps.store.headPosition();
       return {
         head: head === null ? null : String(head),
-        projections: deps.runner.status().map((s) => ({
+        projections: deps.runner.status().map((s): z.infer<typeof projectionStatusSchema> => ({
           name: s.name,
           version: s.version,
           position: s.position === null ? null : String(s.position),
-          lag: head === null ? 0 : String(head - (s.position ?? 0n)),
+          lag: head === null ? '0' : String(head - (s.position ?? 0n)),
           lastSnapshot: s.lastSnapshot === null ? null : String(s.lastSnapshot),
           rebuilding: s.rebuilding,
           rebuild: rebuilds.get(s.name) ?? null,

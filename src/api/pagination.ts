@@ -10,28 +10,53 @@ export const pageQuery = z.object({
 export class InvalidCursorError extends Error {
   readonly statusCode = 400;
   readonly code = 'INVALID_CURSOR';
-  constructor() {
-    super('cursor: is not a cursor this API gave out (pass nextCursor unchanged)');
+  constructor(detail = 'is not a cursor this API gave out (pass nextCursor unchanged)') {
+    super(`cursor: ${detail}`);
   }
 }
 
 type SortKey = string | number;
 
+/** The order of a list: by `name`'s key (ties broken by id), ascending unless `descending`. */
+export type Order<T> = { name: string; keyOf: (item: T) => SortKey; descending?: boolean };
+
+/**
+ * A list's `sort` parameter: each sort key ascending, or descending with a leading '-'; the first
+ * one is the default.
+ */
+export function sortQuery<const Key extends string>(keys: readonly [Key, ...Key[]]) {
+  type Sort = Key | `-${Key}`;
+  const values = keys.flatMap((key): Sort[] => [key, `-${key}`]) as [Sort, ...Sort[]];
+  // Typed by what it yields: zod's enum type cannot be resolved for a generic key.
+  const sort: z.ZodType<Sort> = z.enum(values);
+  return sort.default(keys[0]).describe(`the order: ${keys.join(', ')}; descending with a leading '-'`);
+}
+
+/** The order a `sort` value names, given each sort key's value for an item. */
+export function orderBy<T, Key extends string>(sort: Key | `-${Key}`, keys: Record<Key, (item: T) => SortKey>): Order<T> {
+  const descending = sort.startsWith('-');
+  const name = (descending ? sort.slice(1) : sort) as Key;
+  return { name: sort, keyOf: keys[name], descending };
+}
+
 /**
  * Keyset pagination: items are ordered by (sort key, id) and a cursor holds the last pair seen,
- * so a page never repeats or skips an item because events were appended in between.
+ * so a page never repeats or skips an item because events were appended in between. A cursor names
+ * its order, and is refused under another one: its position would mean nothing there.
  */
-export function paginate<T>(items: readonly T[], keyOf: (item: T) => [SortKey, string], page: { limit: number; cursor?: string }) {
-  const sorted = [...items].sort((a, b) => compare(keyOf(a), keyOf(b)));
+export function paginate<T>(items: readonly T[], idOf: (item: T) => string, order: Order<T>, page: { limit: number; cursor?: string }) {
+  const sign = order.descending ? -1 : 1;
+  const keyOf = (item: T): [SortKey, string] => [order.keyOf(item), idOf(item)];
+  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => sign * compare(a.key, b.key));
   let start = 0;
   if (page.cursor !== undefined) {
-    const after = decode(page.cursor);
-    start = sorted.findIndex((item) => compare(keyOf(item), after) > 0);
+    const after = decode(page.cursor, order.name);
+    start = sorted.findIndex((entry) => sign * compare(entry.key, after) > 0);
     if (start === -1) start = sorted.length;
   }
   const slice = sorted.slice(start, start + page.limit);
   const last = slice.at(-1);
-  return { items: slice, nextCursor: last !== undefined && start + page.limit < sorted.length ? encode(keyOf(last)) : null };
+  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && start + page.limit < sorted.length ? encode(last.key, order.name) : null };
 }
 
 function compare(a: [SortKey, string], b: [SortKey, string]): number {
@@ -39,16 +64,18 @@ function compare(a: [SortKey, string], b: [SortKey, string]): number {
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
-const encode = (key: [SortKey, string]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+const encode = (key: [SortKey, string], sort: string): string => Buffer.from(JSON.stringify([...key, sort])).toString('base64url');
 
-function decode(cursor: string): [SortKey, string] {
+function decode(cursor: string, sort: string): [SortKey, string] {
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(key) && key.length === 2 && (typeof key[0] === 'string' || typeof key[0] === 'number') && typeof key[1] === 'string') {
-      return [key[0], key[1]];
-    }
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
-    // falls through to the refusal below
+    throw new InvalidCursorError();
   }
-  throw new InvalidCursorError();
+  if (!Array.isArray(key) || key.length !== 3 || (typeof key[0] !== 'string' && typeof key[0] !== 'number') || typeof key[1] !== 'string' || typeof key[2] !== 'string') {
+    throw new InvalidCursorError();
+  }
+  if (key[2] !== sort) throw new InvalidCursorError(`was given for sort=${key[2]}, not sort=${sort}; start again without a cursor`);
+  return [key[0], key[1]];
 }

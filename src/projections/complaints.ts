@@ -13,6 +13,7 @@ export type ComplaintRecord = {
   dealId: string | null;
   category: string;
   severity: Severity;
+  description: string;
   status: ComplaintStatus;
   raisedAt: number;
   raisedPosition: Position;

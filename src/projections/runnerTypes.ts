@@ -1,4 +1,5 @@
 /** What the projection runner is given and answers with (see runner.ts). */
+import { z } from 'zod';
 import type { EventStore, Position } from '../eventstore/port.js';
 import type { SnapshotStore } from '../eventstore/snapshots.js';
 import type { AnyProjection } from './projection.js';
@@ -33,14 +34,14 @@ export type StateAt<State> = {
   from: 'live' | 'start' | Position;
 };
 
-export type RebuildProgress = {
-  projection: string;
-  events: number;
-  eventsPerSecond: number;
-  /** Seconds left at the current speed, from how far the position is through the log; null while unknown. */
-  etaSeconds: number | null;
-  done: boolean;
-};
+export const rebuildProgressSchema = z.object({
+  projection: z.string(),
+  events: z.number().int().describe('events applied so far'),
+  eventsPerSecond: z.number().int(),
+  etaSeconds: z.number().nullable().describe('seconds left at the current speed, from how far the position is through the log; null while unknown'),
+  done: z.boolean(),
+});
+export type RebuildProgress = z.infer<typeof rebuildProgressSchema>;
 
 export type ProjectionStatus = {
   name: string;

@@ -87,4 +87,38 @@ describe('resources', () => {
     expect(forged.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
     await api.close();
   });
+
+  it('sorts every list by each key it offers, either way, and refuses a cursor carried over to another order', async () => {
+    // given three reps, three customers, two targets and two complaints
+    const { api, post: write, get } = await aWorld();
+    const post = async (url: string, payload: object, role?: 'rep' | 'manager') => expect((await write(url, payload, role)).statusCode, url).toBe(201);
+    await post('/reps', { repId: 'zoe', name: 'Zoe', role: 'rep' });
+    await post('/customers', { customerId: 'beta', name: 'Beta Oy', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    await post('/customers', { customerId: 'cobalt', name: 'Cobalt AS', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    const year = new Date().getUTCFullYear();
+    await post('/targets', { targetId: 'big', period: String(year), metric: 'wonDeals', scope: { kind: 'org' }, amount: 90 });
+    await post('/targets', { targetId: 'small', period: `${year}-Q1`, metric: 'wonDeals', scope: { kind: 'org' }, amount: 10 });
+    for (const [complaintId, customerId] of [['k1', 'acme'], ['k2', 'beta']]) {
+      await post('/complaints', { complaintId, customerId, category: 'delivery', severity: 'low', description: 'late' }, 'rep');
+    }
+    const ids = async (url: string, field: string) => {
+      const answer = await get(url);
+      expect(answer.statusCode, url).toBe(200);
+      return answer.json().items.map((item: Record<string, string>) => item[field]);
+    };
+    // when each list is read in each order, then it comes in that order
+    expect(await ids('/reps', 'repId')).toEqual(['ann', 'mia', 'zoe']);
+    expect(await ids('/reps?sort=-name', 'repId')).toEqual(['zoe', 'mia', 'ann']);
+    expect(await ids('/customers?sort=-name', 'customerId')).toEqual(['cobalt', 'beta', 'acme']);
+    expect(await ids('/customers?sort=since', 'customerId')).toEqual(['acme', 'beta', 'cobalt']);
+    expect(await ids('/targets?sort=-amount', 'targetId')).toEqual(['big', 'small']);
+    expect(await ids('/targets', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
+    expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k2', 'k1']);
+    // and an unknown order, or a cursor given for another order, is a 400 naming the rule
+    expect((await get('/reps?sort=age')).json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    const first = (await get('/reps?limit=1')).json().nextCursor as string;
+    const other = await get(`/reps?limit=1&sort=-name&cursor=${first}`);
+    expect(other.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR', detail: 'cursor: was given for sort=name, not sort=-name; start again without a cursor' });
+    await api.close();
+  });
 });

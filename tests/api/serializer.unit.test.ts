@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { dealPageSchema, dealViewSchema } from '../../src/api/dealView.js';
+import { dealPageSchema, dealViewSchema } from '../../src/api/views/deal.js';
 import { responseSerializer } from '../../src/api/serializer.js';
 
 type DealView = z.infer<typeof dealViewSchema>;

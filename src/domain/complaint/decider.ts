@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { refuse } from '../errors.js';
 import { unreachable } from '../shared/decider.js';
 import type { Decider } from '../shared/decider.js';
@@ -6,7 +7,8 @@ import { isValidSatisfactionScore } from '../customer/decider.js';
 import type { ComplaintCommand } from './commands.js';
 import type { ComplaintEvent, Severity } from './events.js';
 
-export type ComplaintStatus = 'raised' | 'acknowledged' | 'escalated' | 'resolved' | 'closed' | 'reopened';
+export const complaintStatusSchema = z.enum(['raised', 'acknowledged', 'escalated', 'resolved', 'closed', 'reopened']);
+export type ComplaintStatus = z.infer<typeof complaintStatusSchema>;
 export type ComplaintState =
   | { status: 'none' }
   | { status: ComplaintStatus; complaintId: string; customerId: string; dealId: string | null; severity: Severity };

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { DealRecord, SalesState } from '../projections/sales.js';
-import { teamOf } from '../projections/sales.js';
-import { isoInstant, isoOrNull } from './isoInstant.js';
-import { compiledView } from './serializer.js';
+import type { DealRecord, SalesState } from '../../projections/sales.js';
+import { teamOf } from '../../projections/sales.js';
+import { isoInstant, isoOrNull } from '../isoInstant.js';
+import { compiledView } from '../serializer.js';
+import { instant, money, pageOf, position } from './fields.js';
 
-const money = z.object({ amountMinor: z.number().int(), currency: z.string() });
-const instant = z.string().describe('ISO 8601, UTC');
+export const dealStatusSchema = z.enum(['open', 'won', 'lost']);
 
 /** A deal as the API shows it: its current facts and its stage history, with the position of each entry. */
 export const dealViewSchema = compiledView(
@@ -15,7 +15,7 @@ export const dealViewSchema = compiledView(
     customerId: z.string(),
     pipelineId: z.string(),
     stageId: z.string(),
-    status: z.enum(['open', 'won', 'lost']),
+    status: dealStatusSchema,
     ownerRepId: z.string(),
     team: z.string().nullable().describe("the owner's team at the read's point in time"),
     region: z.string(),
@@ -32,10 +32,10 @@ export const dealViewSchema = compiledView(
     competitor: z.string().nullable(),
     offers: z.number().int(),
     reopened: z.number().int(),
-    stageHistory: z.array(z.object({ stageId: z.string(), enteredAt: instant, position: z.string() })),
+    stageHistory: z.array(z.object({ stageId: z.string(), enteredAt: instant, position })),
   }),
 );
-export const dealPageSchema = compiledView(z.object({ items: z.array(dealViewSchema), nextCursor: z.string().nullable() }));
+export const dealPageSchema = pageOf(dealViewSchema);
 
 export function dealView(deal: DealRecord, sales: SalesState, now: number): z.infer<typeof dealViewSchema> {
   const { contractMinor, currency } = deal;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { PipelineState } from '../../domain/pipeline/decider.js';
+import { stageSchema } from '../../domain/pipeline/events.js';
+import { compiledView } from '../serializer.js';
+
+/** A pipeline as defined at the read's point in time: its stages in order, retired ones included. */
+export const pipelineViewSchema = compiledView(
+  z.object({
+    status: z.literal('defined'),
+    pipelineId: z.string(),
+    name: z.string(),
+    stages: z.array(
+      stageSchema.extend({
+        probability: stageSchema.shape.probability.describe('win probability, from 0 to 1'),
+        retired: z.boolean().describe('a retired stage takes no more deals'),
+      }),
+    ),
+  }),
+);
+
+export function pipelineView(pipeline: PipelineState & { status: 'defined' }): z.infer<typeof pipelineViewSchema> {
+  return {
+    status: pipeline.status,
+    pipelineId: pipeline.pipelineId,
+    name: pipeline.name,
+    stages: pipeline.stages.map((s) => ({ stageId: s.stageId, name: s.name, probability: s.probability, retired: s.retired })),
+  };
+}
