@@ -11,6 +11,14 @@ export const answerMetaSchema = z.object({
   replayed: z.number().int().describe('events replayed on top of live state or a snapshot to answer'),
 });
 
+/** Amounts of money by currency, as answers sum them: minor units per ISO 4217 code. */
+export const perCurrencySchema = z.record(z.string(), z.number()).describe('minor units, per currency code');
+
+/** With explain=true: the deals behind a figure, each with the position of the event that counts. */
+export const provenanceSchema = z
+  .array(z.object({ dealId: z.string(), position: z.string().describe('the global position of the event behind the count') }))
+  .describe('with explain=true: the deals behind a figure');
+
 export type Answer<T> = z.infer<typeof answerMetaSchema> & { result: T };
 
 /** The schema of an answer whose result has the given schema. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { perCurrencySchema, provenanceSchema } from './answer.js';
 import type { SalesState } from './sales.js';
 import { teamOf } from './sales.js';
 import { DAY_MS, Samples, addTo, mean, median, monthOf, quarterOf, ratio, round } from './stats.js';
@@ -20,12 +21,7 @@ export type FunnelQuery = {
   explain?: boolean;
 };
 
-const provenanceSchema = z
-  .array(z.object({ dealId: z.string(), position: z.string().describe('the global position of the event behind the count') }))
-  .describe('with explain=true: the deals behind a figure');
 export type Provenance = z.infer<typeof provenanceSchema>;
-
-const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
 
 export const funnelStageRowSchema = z.object({
   stageId: z.string(),
@@ -50,8 +46,8 @@ export const funnelReportSchema = z.object({
   winRate: z.number().nullable(),
   meanCycleDays: z.number().nullable(),
   medianCycleDays: z.number().nullable(),
-  weightedPipeline: perCurrency.describe('Σ open amount × stage probability, in minor units per currency'),
-  velocityPerDay: perCurrency.nullable().describe('open deals × win rate × average won amount / mean cycle (days): minor units per day, per currency'),
+  weightedPipeline: perCurrencySchema.describe('Σ open amount × stage probability, in minor units per currency'),
+  velocityPerDay: perCurrencySchema.nullable().describe('open deals × win rate × average won amount / mean cycle (days): minor units per day, per currency'),
   lostReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   provenance: z.object({ won: provenanceSchema, lost: provenanceSchema, open: provenanceSchema }).optional(),
 });

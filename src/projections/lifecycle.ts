@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { perCurrencySchema, provenanceSchema } from './answer.js';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
 import { isOpenAt } from './complaints.js';
 import type { CustomersState } from './customers.js';
@@ -29,8 +30,6 @@ export const DEFAULT_LIFECYCLE: LifecycleThresholds = {
   reactivatedDays: 90,
 };
 
-const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
-
 export const customerLifecycleSchema = z.object({
   customerId: z.string(),
   name: z.string(),
@@ -39,13 +38,13 @@ export const customerLifecycleSchema = z.object({
   transitions: z.array(z.object({ stage: lifecycleStageSchema, at: z.string() })),
   class: customerClassSchema.describe('ABC class by trailing-12-month revenue, in the currency with the most of it: A for the customers making the first 80 %, B the next 15 %, C the rest'),
   contracts: z.number().int(),
-  lifetimeRevenue: perCurrency,
-  trailing12MonthRevenue: perCurrency,
+  lifetimeRevenue: perCurrencySchema,
+  trailing12MonthRevenue: perCurrencySchema,
   lastContactAt: z.string().nullable(),
   openComplaints: z.number().int(),
   lastSatisfaction: z.number().nullable(),
   provenance: z
-    .object({ contracts: z.array(z.object({ dealId: z.string(), position: z.string() })) })
+    .object({ contracts: provenanceSchema })
     .optional()
     .describe('with explain=true: positions of the contracts that decide the stage'),
 });

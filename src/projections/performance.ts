@@ -1,20 +1,19 @@
 import { z } from 'zod';
+import { perCurrencySchema } from './answer.js';
 import type { ComplaintsState } from './complaints.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
-
-const perCurrency = z.record(z.string(), z.number()).describe('minor units, per currency code');
 
 export const performanceRowSchema = z.object({
   id: z.string().describe('the rep or team'),
   leadsFound: z.number().int(),
   won: z.number().int(),
   lost: z.number().int(),
-  revenue: perCurrency,
+  revenue: perCurrencySchema,
   winRate: z.number().nullable(),
   meanCycleDays: z.number().nullable(),
-  averageDealSize: perCurrency,
+  averageDealSize: perCurrencySchema,
   complaintsOnCustomers: z.number().int().describe("complaints raised in the window by customers of the rep's (or team's) deals"),
   rank: z.number().int().describe('1 for the most revenue in the currency with the most of it, then the most wins'),
 });
@@ -87,7 +86,7 @@ export const channelRowSchema = z.object({
   won: z.number().int(),
   lost: z.number().int(),
   winRate: z.number().nullable(),
-  revenue: perCurrency,
+  revenue: perCurrencySchema,
   meanCycleDays: z.number().nullable(),
   customersAcquired: z.number().int().describe('customers whose first contract came through the channel in the window'),
 });
