@@ -29,3 +29,6 @@ export const problemSchema = z
     instance: z.string().optional(),
   })
   .catchall(z.unknown());
+
+/** A route's answers for the OpenAPI document: the given schema on success, problem details otherwise. */
+export const answers = <Success extends z.ZodType>(success: Success) => ({ 200: success, '4xx': problemSchema, '5xx': problemSchema });

@@ -15,7 +15,7 @@ import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
-import { problemSchema, sendProblem } from './problem.js';
+import { answers, sendProblem } from './problem.js';
 import { serializedOnce } from './serializedOnce.js';
 
 const pointInTimeQuery = basePointInTime.extend({
@@ -25,7 +25,7 @@ const windowQuery = z.object({
   from: instantSchema.describe('start of the window (inclusive)'),
   to: instantSchema.describe('end of the window (exclusive)'),
 });
-const answered = <Result extends z.ZodType>(result: Result) => ({ 200: answerOf(result), '4xx': problemSchema, '5xx': problemSchema });
+const answered = <Result extends z.ZodType>(result: Result) => answers(answerOf(result));
 
 /** A target's figures without its contributions (sent with explain=true only): how many deals contributed instead. */
 const targetFiguresSchema = targetProgressSchema.omit({ contributions: true }).extend({ contributingDeals: z.number().int() });

@@ -15,7 +15,7 @@ import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { orderBy, pageQuery, paginate, sortQuery } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
-import { problemSchema, sendProblem } from './problem.js';
+import { answers, sendProblem } from './problem.js';
 import { complaintPageSchema, complaintView, complaintViewSchema } from './views/complaint.js';
 import { customerLifecyclePageSchema, customerView, customerViewSchema } from './views/customer.js';
 import { dealPageSchema, dealStatusSchema, dealView, dealViewSchema } from './views/deal.js';
@@ -25,8 +25,6 @@ import { targetPageSchema, targetStatusSchema, targetView, targetViewSchema } fr
 import { teamView, teamViewSchema } from './views/team.js';
 
 const at = pointInTimeQuery;
-/** The answers of a route: the view on success, Problem Details otherwise. */
-const answers = <View extends z.ZodType>(view: View) => ({ 200: view, '4xx': problemSchema, '5xx': problemSchema });
 
 /** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
 export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, runner: ProjectionRunner, minPositionWaitMs: number, requireRole: (role: Role) => RoleCheck): void {
