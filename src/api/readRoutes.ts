@@ -6,7 +6,7 @@ import { answerOf } from '../projections/answer.js';
 import { complaintStatsSchema } from '../projections/complaints.js';
 import { timelineEntrySchema } from '../projections/dealTimeline.js';
 import { funnelReportSchema } from '../projections/funnel.js';
-import { lifecyclesSchema } from '../projections/lifecycle.js';
+import { customerLifecycleSchema, lifecyclesSchema } from '../projections/lifecycle.js';
 import { channelRowSchema, performanceRowSchema, stalledDealSchema } from '../projections/performance.js';
 import type { ReadModels } from '../projections/readModels.js';
 import { reevaluationSchema, targetProgressSchema } from '../projections/targetProgress.js';
@@ -59,6 +59,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const sendTargets = serializedOnce(answerOf(z.array(targetSchema)));
   const sendTarget = serializedOnce(answerOf(targetTreeSchema));
   const sendLifecycles = serializedOnce(answerOf(lifecyclesSchema));
+  const sendCustomerLifecycle = serializedOnce(answerOf(customerLifecycleSchema));
 
   typed.get(
     '/funnel',
@@ -182,6 +183,30 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       if (!at) return reply;
       const answer = await readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
       return sendLifecycles(reply, answer, '', () => answer);
+    },
+  );
+
+  typed.get(
+    '/customers/:id/lifecycle',
+    {
+      preValidation: viewer,
+      schema: {
+        summary: "One customer's lifecycle stage, its transitions, class and figures",
+        tags: ['projections'],
+        security,
+        params: z.object({ id: z.string() }),
+        querystring: pointInTimeQuery,
+        response: answered(customerLifecycleSchema),
+      },
+    },
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      // The class ranks a customer against all the others, so one customer's lifecycle is read from everyone's.
+      const all = await readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
+      const customer = all.result.customers.find((c) => c.customerId === request.params.id);
+      if (!customer) return sendProblem(reply, { title: 'Not found', status: 404, code: 'CUSTOMER_NOT_FOUND', detail: `no customer ${request.params.id} at that point in time` });
+      return sendCustomerLifecycle(reply, all, customer.customerId, () => ({ ...all, result: customer }));
     },
   );
 

@@ -58,6 +58,11 @@ describe('the HTTP API', () => {
     const year = new Date().getUTCFullYear();
     expect((await post('/targets', { targetId: 'org', period: String(year), metric: 'revenue', scope: { kind: 'org' }, amount: 400_000_00, currency: 'EUR' })).statusCode).toBe(201);
     expect((await post('/targets', { targetId: 't1', period: String(year), metric: 'revenue', scope: { kind: 'team', id: 'north' }, amount: 500_000_00, currency: 'EUR', parentTargetId: 'org' })).statusCode).toBe(201);
+    // an instant known to lie between the offer and the contract
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    await pause();
+    const beforeContract = new Date().toISOString();
+    await pause();
     const signed = await post('/deals/d1/contract', { amount: eur(95_000_00), contractRef: 'K-1' }, 'rep');
     expect(signed.statusCode).toBe(200);
     expect((await post('/complaints', { complaintId: 'k1', customerId: 'acme', dealId: 'd1', category: 'delivery', severity: 'high', description: 'two vans late' }, 'rep')).statusCode).toBe(201);
@@ -96,6 +101,12 @@ describe('the HTTP API', () => {
 
     const lifecycle = await get(`/customers/lifecycle?minPosition=${minPosition}`);
     expect(lifecycle.json().result.customers[0]).toMatchObject({ customerId: 'acme', stage: 'atRisk', openComplaints: 1, contracts: 1 });
+    const acme = await get('/customers/acme/lifecycle?explain=true');
+    expect(acme.json().result).toMatchObject({ customerId: 'acme', stage: 'atRisk', class: 'A', contracts: 1, provenance: { contracts: [{ dealId: 'd1' }] } });
+    expect(acme.json().result.transitions.map((t: { stage: string }) => t.stage)).toEqual(['prospect', 'new', 'atRisk']);
+    const before = await get(`/customers/acme/lifecycle?knownAt=${encodeURIComponent(beforeContract)}`);
+    expect(before.json().result).toMatchObject({ stage: 'prospect', contracts: 0 });
+    expect((await get('/customers/ghost/lifecycle')).json()).toMatchObject({ status: 404, code: 'CUSTOMER_NOT_FOUND' });
     const stats = await get('/complaints/stats');
     expect(stats.json().result).toMatchObject({ total: 1, open: 1 });
     await api.close();
@@ -213,7 +224,7 @@ describe('the HTTP API', () => {
       expect(operation.requestBody?.content?.['application/json']?.schema, path).toBeDefined();
       expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining([route.url.split('/').length === 2 ? '201' : '200', '4XX']));
     }
-    for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
+    for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/customers/{id}/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
       expect(doc.paths[path]?.get?.parameters?.length, path).toBeGreaterThan(0);
     }
     // A deal, read or listed, is documented field by field.
