@@ -6,7 +6,7 @@ import { severitySchema } from '../domain/complaint/events.js';
 import { targetMetricSchema } from '../domain/target/events.js';
 import { complaintsProjection } from '../projections/complaints.js';
 import { customersProjection } from '../projections/customers.js';
-import { customerClassSchema, customerLifecycles, lifecycleStageSchema } from '../projections/lifecycle.js';
+import { customerClassSchema, lifecycleStageSchema } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
@@ -106,8 +106,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const { sales, customers, complaints } = await readModels.statesAt(pointInTime);
-      const rows = customerLifecycles({ sales: sales.state, customers: customers.state, complaints: complaints.state, now: readModels.now(pointInTime).getTime() }).filter(
+      // The read model's lifecycles: its thresholds, and its cache of the live answer.
+      const [lifecycles, sales] = await Promise.all([readModels.customerLifecycles(pointInTime), readModels.stateOf(salesProjection, pointInTime)]);
+      const rows = lifecycles.result.customers.filter(
         (c) =>
           (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
           (q.class === undefined || c.class === q.class) &&

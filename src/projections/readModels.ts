@@ -70,11 +70,6 @@ export class ReadModels {
     return this.runner.stateAt(projection, at, { maxReplay: this.settings.maxReplay });
   }
 
-  /** The base states at a point in time, for resource reads and lists. */
-  statesAt(at: PointInTime) {
-    return this.states(at);
-  }
-
   private async states(at: PointInTime) {
     const limits = { maxReplay: this.settings.maxReplay };
     const [sales, targets, customers, complaints] = await Promise.all([
