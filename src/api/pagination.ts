@@ -43,26 +43,42 @@ export function orderBy<T, Key extends string>(sort: Key | `-${Key}`, keys: Reco
  * Keyset pagination: items are ordered by (sort key, id) and a cursor holds the last pair seen,
  * so a page never repeats or skips an item because events were appended in between. A cursor names
  * its order, and is refused under another one: its position would mean nothing there.
+ *
+ * A page is the `limit` first items after the cursor, picked in one pass rather than by sorting
+ * the whole list for every page; an item's id (read from a text column) is only looked at when
+ * its key ties with another's.
  */
 export function paginate<T>(items: readonly T[], idOf: (item: T) => string, order: Order<T>, page: { limit: number; cursor?: string }) {
+  type Entry = { item: T; key: SortKey; id?: string };
   const sign = order.descending ? -1 : 1;
-  const keyOf = (item: T): [SortKey, string] => [order.keyOf(item), idOf(item)];
-  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => sign * compare(a.key, b.key));
-  let start = 0;
-  if (page.cursor !== undefined) {
-    const after = decode(page.cursor, order.name);
-    start = sorted.findIndex((entry) => sign * compare(entry.key, after) > 0);
-    if (start === -1) start = sorted.length;
+  const id = (entry: Entry): string => (entry.id ??= idOf(entry.item));
+  const before = (a: Entry, b: Entry): boolean => sign * (a.key !== b.key ? (a.key < b.key ? -1 : 1) : compareIds(id(a), id(b))) < 0;
+  const after = page.cursor === undefined ? null : decode(page.cursor, order.name);
+  const isAfterCursor = (e: Entry): boolean => after === null || sign * (e.key !== after[0] ? (e.key < after[0] ? -1 : 1) : compareIds(id(e), after[1])) > 0;
+
+  // The first limit + 1 entries in order (one more tells whether a next page exists), kept sorted.
+  const first: Entry[] = [];
+  const wanted = page.limit + 1;
+  for (const item of items) {
+    const entry: Entry = { item, key: order.keyOf(item) };
+    if (!isAfterCursor(entry)) continue;
+    if (first.length === wanted && !before(entry, first[wanted - 1] as Entry)) continue;
+    let low = 0;
+    let high = first.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (before(entry, first[mid] as Entry)) high = mid;
+      else low = mid + 1;
+    }
+    first.splice(low, 0, entry);
+    if (first.length > wanted) first.pop();
   }
-  const slice = sorted.slice(start, start + page.limit);
+  const slice = first.slice(0, page.limit);
   const last = slice.at(-1);
-  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && start + page.limit < sorted.length ? encode(last.key, order.name) : null };
+  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && first.length > page.limit ? encode([last.key, id(last)], order.name) : null };
 }
 
-function compare(a: [SortKey, string], b: [SortKey, string]): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-}
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const encode = (key: [SortKey, string], sort: string): string => Buffer.from(JSON.stringify([...key, sort])).toString('base64url');
 
