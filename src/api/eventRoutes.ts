@@ -24,7 +24,9 @@ export const feedEventSchema = z.object({
   data: z.record(z.string(), z.unknown()).describe('the payload: its fields depend on the type, at the schema version it was written with (metadata.schemaVersion)'),
   metadata: eventMetadataSchema
     .extend({ recordedAt: z.string().describe('when the store recorded it (ISO 8601, UTC); occurredAt is when it happened in business time') })
-    .describe('who caused the event and when, the command chain it belongs to (correlation, causation), and the idempotency key of its command when it had one'),
+    // A writer other than this API may have stored more: the feed passes it on rather than dropping it.
+    .catchall(z.unknown())
+    .describe('who caused the event and when, the command chain it belongs to (correlation, causation), and the idempotency key of its command when it had one; other writers may add fields'),
 });
 
 export const feedEvent = (e: RecordedEvent): z.infer<typeof feedEventSchema> => ({

@@ -1,10 +1,11 @@
+import { Heap } from '@datastructures-js/heap';
 import { z } from 'zod';
 
 export const MAX_PAGE = 500;
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
-  cursor: z.string().max(500).optional().describe('opaque: the nextCursor of the previous page'),
+  cursor: z.string().max(2000).optional().describe('opaque: the nextCursor of the previous page'),
 });
 
 export class InvalidCursorError extends Error {
@@ -17,7 +18,7 @@ export class InvalidCursorError extends Error {
 
 type SortKey = string | number;
 
-/** The order of a list: by `name`'s key (ties broken by id), ascending unless `descending`. */
+/** The order of a list, named as its `sort` value: by a key, ties broken by id, both ascending unless `descending`. */
 export type Order<T> = { name: string; keyOf: (item: T) => SortKey; descending?: boolean };
 
 /**
@@ -44,38 +45,37 @@ export function orderBy<T, Key extends string>(sort: Key | `-${Key}`, keys: Reco
  * so a page never repeats or skips an item because events were appended in between. A cursor names
  * its order, and is refused under another one: its position would mean nothing there.
  *
- * A page is the `limit` first items after the cursor, picked in one pass rather than by sorting
- * the whole list for every page; an item's id (read from a text column) is only looked at when
- * its key ties with another's.
+ * A page is the `limit` first items after the cursor, kept in a heap of limit + 1 during one pass
+ * (n log limit) rather than by sorting the whole list for every page; an item's id (read from a
+ * text column) is only looked at when its key ties with another's.
  */
 export function paginate<T>(items: readonly T[], idOf: (item: T) => string, order: Order<T>, page: { limit: number; cursor?: string }) {
   type Entry = { item: T; key: SortKey; id?: string };
   const sign = order.descending ? -1 : 1;
   const id = (entry: Entry): string => (entry.id ??= idOf(entry.item));
-  const before = (a: Entry, b: Entry): boolean => sign * (a.key !== b.key ? (a.key < b.key ? -1 : 1) : compareIds(id(a), id(b))) < 0;
+  const compare = (a: Entry, b: Entry): number => sign * (a.key !== b.key ? (a.key < b.key ? -1 : 1) : compareIds(id(a), id(b)));
   const after = page.cursor === undefined ? null : decode(page.cursor, order.name);
   const isAfterCursor = (e: Entry): boolean => after === null || sign * (e.key !== after[0] ? (e.key < after[0] ? -1 : 1) : compareIds(id(e), after[1])) > 0;
 
-  // The first limit + 1 entries in order (one more tells whether a next page exists), kept sorted.
-  const first: Entry[] = [];
+  // The first limit + 1 entries (one more tells whether a next page exists); the root is the last of them.
   const wanted = page.limit + 1;
-  for (const item of items) {
+  const first = new Heap<Entry>((a, b) => compare(b, a));
+  // Lists hold things in the order they happened, so newest-first pages read them from the end:
+  // then most items are turned away by the root at once instead of each replacing it.
+  for (let i = 0; i < items.length; i++) {
+    const item = items[order.descending ? items.length - 1 - i : i] as T;
     const entry: Entry = { item, key: order.keyOf(item) };
     if (!isAfterCursor(entry)) continue;
-    if (first.length === wanted && !before(entry, first[wanted - 1] as Entry)) continue;
-    let low = 0;
-    let high = first.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (before(entry, first[mid] as Entry)) high = mid;
-      else low = mid + 1;
+    if (first.size() < wanted) first.push(entry);
+    else if (compare(entry, first.root() as Entry) < 0) {
+      first.pop();
+      first.push(entry);
     }
-    first.splice(low, 0, entry);
-    if (first.length > wanted) first.pop();
   }
-  const slice = first.slice(0, page.limit);
+  const inOrder = first.toArray().sort(compare);
+  const slice = inOrder.slice(0, page.limit);
   const last = slice.at(-1);
-  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && first.length > page.limit ? encode([last.key, id(last)], order.name) : null };
+  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && inOrder.length > page.limit ? encode([last.key, id(last)], order.name) : null };
 }
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

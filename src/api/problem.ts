@@ -18,6 +18,10 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send({ type: 'about:blank', ...problem, instance: reply.request.url });
 }
 
+/** 404 for a resource (`DEAL_NOT_FOUND`: a deal) that does not exist at the point in time read. */
+export const sendNotFound = (reply: FastifyReply, code: `${string}_NOT_FOUND`, id: string): FastifyReply =>
+  sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
+
 /** The shape of every error answer, for the OpenAPI document. */
 export const problemSchema = z
   .object({

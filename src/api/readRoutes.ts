@@ -15,7 +15,7 @@ import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
-import { answers, sendProblem } from './problem.js';
+import { answers, sendNotFound } from './problem.js';
 import { serializedOnce } from './serializedOnce.js';
 
 const pointInTimeQuery = basePointInTime.extend({
@@ -137,7 +137,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       if (!at) return reply;
       const all = await readModels.targetProgress(undefined, at);
       const target = all.result.find((t) => t.targetId === request.params.id);
-      if (!target) return sendProblem(reply, { title: 'Not found', status: 404, code: 'TARGET_NOT_FOUND', detail: `no target ${request.params.id} at that point in time` });
+      if (!target) return sendNotFound(reply, 'TARGET_NOT_FOUND', request.params.id);
       const explain = request.query.explain === 'true';
       const tree = request.query.children === 'true';
       return sendTarget(reply, all, `${target.targetId}|${String(explain)}|${String(tree)}`, () => {
@@ -205,7 +205,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       // The class ranks a customer against all the others, so one customer's lifecycle is read from everyone's.
       const all = await readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
       const customer = all.result.customers.find((c) => c.customerId === request.params.id);
-      if (!customer) return sendProblem(reply, { title: 'Not found', status: 404, code: 'CUSTOMER_NOT_FOUND', detail: `no customer ${request.params.id} at that point in time` });
+      if (!customer) return sendNotFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
       return sendCustomerLifecycle(reply, all, customer.customerId, () => ({ ...all, result: customer }));
     },
   );
@@ -267,7 +267,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
       const timeline = await readModels.dealTimeline(request.params.id, at);
-      if (timeline.result.length === 0) return sendProblem(reply, { title: 'Not found', status: 404, code: 'DEAL_NOT_FOUND', detail: `no deal ${request.params.id} at that point in time` });
+      if (timeline.result.length === 0) return sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
       return timeline;
     },
   );

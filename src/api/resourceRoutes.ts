@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { complaintStatusSchema } from '../domain/complaint/decider.js';
@@ -6,22 +6,23 @@ import { severitySchema } from '../domain/complaint/events.js';
 import { targetMetricSchema } from '../domain/target/events.js';
 import { complaintsProjection } from '../projections/complaints.js';
 import { customersProjection } from '../projections/customers.js';
+import { dealStatusSchema } from '../projections/dealRecord.js';
 import { customerClassSchema, lifecycleStageSchema } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
-import { targetsProjection } from '../projections/targets.js';
+import { targetStatusSchema, targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { orderBy, pageQuery, paginate, sortQuery } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
-import { answers, sendProblem } from './problem.js';
+import { answers, sendNotFound } from './problem.js';
 import { complaintPageSchema, complaintView, complaintViewSchema } from './views/complaint.js';
 import { customerLifecyclePageSchema, customerView, customerViewSchema } from './views/customer.js';
-import { dealPageSchema, dealStatusSchema, dealView, dealViewSchema } from './views/deal.js';
+import { dealPageSchema, dealView, dealViewSchema } from './views/deal.js';
 import { pipelineView, pipelineViewSchema } from './views/pipeline.js';
 import { repPageSchema, repView, repViewSchema } from './views/rep.js';
-import { targetPageSchema, targetStatusSchema, targetView, targetViewSchema } from './views/target.js';
+import { targetPageSchema, targetView, targetViewSchema } from './views/target.js';
 import { teamView, teamViewSchema } from './views/team.js';
 
 const at = pointInTimeQuery;
@@ -32,7 +33,6 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const viewer = requireRole('viewer');
   const route = <S extends object>(summary: string, tag: string, schema: S) => ({ preValidation: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
-  const notFound = (reply: FastifyReply, code: string, id: string) => sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
   const idParams = z.object({ id: z.string() });
 
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: answers(dealViewSchema) }), async (request, reply) => {
@@ -40,7 +40,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const deal = sales.state.deals.get(request.params.id);
-    return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : notFound(reply, 'DEAL_NOT_FOUND', request.params.id);
+    return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
   });
 
   typed.get(
@@ -87,7 +87,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const [sales, customers] = await Promise.all([readModels.stateOf(salesProjection, pointInTime), readModels.stateOf(customersProjection, pointInTime)]);
     const facts = sales.state.customers.get(request.params.id);
     const record = customers.state.customers.get(request.params.id);
-    if (!facts || !record) return notFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
+    if (!facts || !record) return sendNotFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
     return customerView(facts, record);
   });
 
@@ -107,12 +107,13 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
       // The read model's lifecycles: its thresholds, and its cache of the live answer.
-      const [lifecycles, sales] = await Promise.all([readModels.customerLifecycles(pointInTime), readModels.stateOf(salesProjection, pointInTime)]);
+      const lifecycles = await readModels.customerLifecycles(pointInTime);
+      const segments = q.segment === undefined ? null : (await readModels.stateOf(salesProjection, pointInTime)).state.customers;
       const rows = lifecycles.result.customers.filter(
         (c) =>
           (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
           (q.class === undefined || c.class === q.class) &&
-          (q.segment === undefined || sales.state.customers.get(c.customerId)?.segment === q.segment),
+          (segments === null || segments.get(c.customerId)?.segment === q.segment),
       );
       return paginate(rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
     },
@@ -123,7 +124,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
     const complaint = complaints.state.complaints.get(request.params.id);
-    return complaint ? complaintView(complaint) : notFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
+    return complaint ? complaintView(complaint) : sendNotFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
   });
 
   typed.get(
@@ -155,7 +156,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const targets = await readModels.stateOf(targetsProjection, pointInTime);
     const target = targets.state.targets.get(request.params.id);
-    return target ? targetView(target) : notFound(reply, 'TARGET_NOT_FOUND', request.params.id);
+    return target ? targetView(target) : sendNotFound(reply, 'TARGET_NOT_FOUND', request.params.id);
   });
 
   typed.get(
@@ -182,7 +183,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const pipeline = sales.state.pipelines.get(request.params.id);
-    return pipeline?.status === 'defined' ? pipelineView(pipeline) : notFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
+    return pipeline?.status === 'defined' ? pipelineView(pipeline) : sendNotFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
   });
 
   typed.get('/reps/:id', route('A rep, with team membership over time', 'rep', { params: idParams, querystring: at, response: answers(repViewSchema) }), async (request, reply) => {
@@ -190,7 +191,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const rep = sales.state.reps.get(request.params.id);
-    return rep ? repView(rep, readModels.now(pointInTime).getTime()) : notFound(reply, 'REP_NOT_FOUND', request.params.id);
+    return rep ? repView(rep, readModels.now(pointInTime).getTime()) : sendNotFound(reply, 'REP_NOT_FOUND', request.params.id);
   });
 
   typed.get('/reps', route('Reps, filtered, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional(), sort: sortQuery(['name']) }), response: answers(repPageSchema) }), async (request, reply) => {
@@ -209,6 +210,6 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const now = readModels.now(pointInTime).getTime();
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const team = sales.state.teams.get(request.params.id);
-    return team ? teamView(team, sales.state, now) : notFound(reply, 'TEAM_NOT_FOUND', request.params.id);
+    return team ? teamView(team, sales.state, now) : sendNotFound(reply, 'TEAM_NOT_FOUND', request.params.id);
   });
 }

@@ -11,6 +11,13 @@ export const answerMetaSchema = z.object({
   replayed: z.number().int().describe('events replayed on top of live state or a snapshot to answer'),
 });
 
+/** An instant as answers show it. */
+export const instantSchema = z.string().describe('ISO 8601, UTC');
+/** A position in the global event log as answers show it: a decimal string, as positions outgrow JSON numbers. */
+export const positionSchema = z.string().describe('position in the global event log, as a decimal string');
+/** An amount of money as answers show it. */
+export const moneySchema = z.object({ amountMinor: z.number().int().describe('minor units of the currency (cents)'), currency: z.string().describe('ISO 4217 code') });
+
 /** Amounts of money by currency, as answers sum them: minor units per ISO 4217 code. */
 export const perCurrencySchema = z.record(z.string(), z.number()).describe('minor units, per currency code');
 

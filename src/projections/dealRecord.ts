@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { CompactPosition } from './table/positions.js';
 export type { CompactPosition } from './table/positions.js';
 
 export type StageEntry = { stageId: string; at: number; position: CompactPosition };
 export type OwnerChange = { repId: string; at: number };
-export type DealStatus = 'open' | 'won' | 'lost';
+export const dealStatusSchema = z.enum(['open', 'won', 'lost']);
+export type DealStatus = z.infer<typeof dealStatusSchema>;
 
 /** What the engine knows of one deal, as every view reads it. */
 export type DealRecord = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { moneySchema } from './answer.js';
 import { dealDecider } from '../domain/deal/decider.js';
 import type { DealState } from '../domain/deal/decider.js';
 import type { DealEvent } from '../domain/deal/events.js';
@@ -25,7 +26,7 @@ export const timelineEntrySchema = z.object({
       status: z.string(),
       stageId: z.string().nullable(),
       ownerRepId: z.string().nullable(),
-      amount: z.object({ amountMinor: z.number().int(), currency: z.string() }).nullable(),
+      amount: moneySchema.nullable(),
       forecastCategory: z.string().nullable(),
     })
     .describe('the deal as it stood after this event'),

@@ -16,7 +16,6 @@ import { reevaluateTargets, targetProgress } from './targetProgress.js';
 import type { AttributionRules, PaceThresholds } from './targetProgress.js';
 import { targetsProjection } from './targets.js';
 
-
 export type ReadModelSettings = {
   /** How long a live answer may be served again while no event is appended (ms; 0 turns caching off). */
   liveCacheMs?: number;
@@ -123,7 +122,9 @@ export class ReadModels {
   }
 
   customerLifecycles(at: PointInTime = {}, options: { explain?: boolean } = {}) {
-    return this.cached('lifecycles', options, at, () => this.customerLifecyclesNow(at, options));
+    // One key for "no explain" however it is asked for, so every reader shares one live answer.
+    const explain = options.explain === true;
+    return this.cached('lifecycles', { explain }, at, () => this.customerLifecyclesNow(at, { explain }));
   }
 
   private async customerLifecyclesNow(at: PointInTime, options: { explain?: boolean }) {

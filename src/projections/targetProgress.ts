@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { periodRange } from '../domain/shared/period.js';
-import { targetMetricSchema, targetScopeSchema } from '../domain/target/events.js';
+import { targetMetricSchema } from '../domain/target/events.js';
+import { instantSchema, positionSchema } from './answer.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { teamOf } from './sales.js';
 import { ratio, round } from './stats.js';
+import { targetScopeViewSchema, targetStatusSchema } from './targets.js';
 import type { TargetRecord, TargetsState } from './targets.js';
 
 /** How contracts are credited to targets. The defaults are DESIGN.md §4; the others are for what-if. */
@@ -33,13 +35,16 @@ export const contributionSchema = z.object({
 });
 export type Contribution = z.infer<typeof contributionSchema>;
 
+/** An adjustment of a target's amount, as answers show it. */
+export const adjustmentSchema = z.object({ at: instantSchema, amount: z.number(), previousAmount: z.number(), reason: z.string(), position: positionSchema });
+
 export const targetProgressSchema = z.object({
   targetId: z.string(),
   period: z.string(),
   metric: targetMetricSchema,
-  scope: targetScopeSchema,
+  scope: targetScopeViewSchema,
   currency: z.string().nullable(),
-  status: z.enum(['active', 'withdrawn']),
+  status: targetStatusSchema,
   parentTargetId: z.string().nullable(),
   amount: z.number().describe('the target as last adjusted (or as a what-if sets it): minor units of currency for revenue, else a count'),
   actual: z.number(),
@@ -49,7 +54,7 @@ export const targetProgressSchema = z.object({
   gap: z.number().describe('amount − actual'),
   pace: z.enum(['ahead', 'onTrack', 'behind']),
   contributions: z.array(contributionSchema),
-  adjustments: z.array(z.object({ at: z.string(), amount: z.number(), previousAmount: z.number(), reason: z.string(), position: z.string() })),
+  adjustments: z.array(adjustmentSchema),
   children: z
     .object({ count: z.number().int(), sum: z.number(), allocation: z.enum(['over', 'under', 'exact']) })
     .nullable()

@@ -1,13 +1,18 @@
-import type { Position } from '../eventstore/port.js';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { scopeKindSchema } from '../domain/target/events.js';
 import type { targetSetSchema } from '../domain/target/events.js';
+import type { Position } from '../eventstore/port.js';
 import { idOf } from './events.js';
 import type { Projection } from './projection.js';
 
 export type TargetAdjustment = { at: number; amount: number; previousAmount: number; reason: string; position: Position };
 
+export const targetStatusSchema = z.enum(['active', 'withdrawn']);
+/** A target's scope as answers show it (the domain's rules on ids apply when it is set, not when it is read). */
+export const targetScopeViewSchema = z.object({ kind: scopeKindSchema, id: z.string().nullable() });
+
 export type TargetRecord = z.infer<typeof targetSetSchema> & {
-  status: 'active' | 'withdrawn';
+  status: z.infer<typeof targetStatusSchema>;
   setAt: number;
   setPosition: Position;
   adjustments: TargetAdjustment[];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidCursorError, orderBy, paginate, sortQuery } from '../../src/api/pagination.js';
+import { InvalidCursorError, orderBy, pageQuery, paginate, sortQuery } from '../../src/api/pagination.js';
 
 type Item = { id: string; score: number; name: string };
 const keys = { score: (i: Item) => i.score, name: (i: Item) => i.name };
@@ -65,6 +65,20 @@ describe('cursor pagination', () => {
       new InvalidCursorError('was given for sort=score, not sort=-score; start again without a cursor'),
     );
     expect(() => paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: 'not-a-cursor' })).toThrow(InvalidCursorError);
+  });
+
+  it('gives out cursors that its own query accepts back, whatever the key: 200 characters of any script, quotes included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 200, maxLength: 200 }), fc.string({ minLength: 64, maxLength: 64 }), (name, id) => {
+        // given a page of two items whose keys are as long as a name may be
+        const items = [{ id, name, score: 0 }, { id: `${id}x`, name, score: 0 }];
+        const { nextCursor } = paginate(items, (i) => i.id, orderBy('-name', keys), { limit: 1 });
+        // then the cursor passes the query's own rules, and leads to the second item
+        const query = pageQuery.parse({ limit: '1', cursor: nextCursor });
+        expect(paginate(items, (i) => i.id, orderBy('-name', keys), query).items).toEqual([items[0]]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("offers each key ascending and, with a leading '-', descending; the first key ascending by default", () => {

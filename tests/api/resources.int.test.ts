@@ -92,13 +92,21 @@ describe('resources', () => {
     // given three reps, three customers, two targets and two complaints
     const { api, post: write, get } = await aWorld();
     const post = async (url: string, payload: object, role?: 'rep' | 'manager') => expect((await write(url, payload, role)).statusCode, url).toBe(201);
+    // (each list's fixtures are in an order its default sort does not give, so an ignored sort shows)
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
     await post('/reps', { repId: 'zoe', name: 'Zoe', role: 'rep' });
-    await post('/customers', { customerId: 'beta', name: 'Beta Oy', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    await tick();
     await post('/customers', { customerId: 'cobalt', name: 'Cobalt AS', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    await tick();
+    await post('/customers', { customerId: 'beta', name: 'Beta Oy', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    const won = { customerId: 'beta', title: 'won', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(1000), expectedCloseDate: '2026-12-31' };
+    await post('/deals', { ...won, dealId: 'w1' }, 'rep');
+    expect((await write('/deals/w1/contract', { amount: eur(1000), contractRef: 'K-9' }, 'rep')).statusCode).toBe(200);
     const year = new Date().getUTCFullYear();
-    await post('/targets', { targetId: 'big', period: String(year), metric: 'wonDeals', scope: { kind: 'org' }, amount: 90 });
-    await post('/targets', { targetId: 'small', period: `${year}-Q1`, metric: 'wonDeals', scope: { kind: 'org' }, amount: 10 });
-    for (const [complaintId, customerId] of [['k1', 'acme'], ['k2', 'beta']]) {
+    await post('/targets', { targetId: 'big', period: String(year), metric: 'wonDeals', scope: { kind: 'org' }, amount: 10 });
+    await post('/targets', { targetId: 'small', period: `${year}-Q1`, metric: 'wonDeals', scope: { kind: 'org' }, amount: 90 });
+    for (const [complaintId, customerId] of [['k2', 'acme'], ['k1', 'beta']]) {
+      await tick();
       await post('/complaints', { complaintId, customerId, category: 'delivery', severity: 'low', description: 'late' }, 'rep');
     }
     const ids = async (url: string, field: string) => {
@@ -109,11 +117,14 @@ describe('resources', () => {
     // when each list is read in each order, then it comes in that order
     expect(await ids('/reps', 'repId')).toEqual(['ann', 'mia', 'zoe']);
     expect(await ids('/reps?sort=-name', 'repId')).toEqual(['zoe', 'mia', 'ann']);
+    expect(await ids('/customers', 'customerId')).toEqual(['acme', 'beta', 'cobalt']);
     expect(await ids('/customers?sort=-name', 'customerId')).toEqual(['cobalt', 'beta', 'acme']);
-    expect(await ids('/customers?sort=since', 'customerId')).toEqual(['acme', 'beta', 'cobalt']);
-    expect(await ids('/targets?sort=-amount', 'targetId')).toEqual(['big', 'small']);
+    expect(await ids('/customers?sort=-contracts', 'customerId')).toEqual(['beta', 'cobalt', 'acme']); // ties: by id, descending too
+    expect(await ids('/customers?sort=since', 'customerId')).toEqual(['acme', 'cobalt', 'beta']); // beta's stage changed with its contract
     expect(await ids('/targets', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
-    expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k2', 'k1']);
+    expect(await ids('/targets?sort=-amount', 'targetId')).toEqual(['small', 'big']);
+    expect(await ids('/complaints', 'complaintId')).toEqual(['k2', 'k1']);
+    expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k1', 'k2']);
     // and an unknown order, or a cursor given for another order, is a 400 naming the rule
     expect((await get('/reps?sort=age')).json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     const first = (await get('/reps?limit=1')).json().nextCursor as string;

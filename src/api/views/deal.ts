@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { dealStatusSchema } from '../../projections/dealRecord.js';
 import type { DealRecord, SalesState } from '../../projections/sales.js';
 import { teamOf } from '../../projections/sales.js';
 import { isoInstant, isoOrNull } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
 import { instant, money, pageOf, position } from './fields.js';
-
-export const dealStatusSchema = z.enum(['open', 'won', 'lost']);
 
 /** A deal as the API shows it: its current facts and its stage history, with the position of each entry. */
 export const dealViewSchema = compiledView(

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { compiledView } from '../serializer.js';
 
-// The pieces the resource views share, so that each is described (and serialized) one way.
-
-export const money = z.object({ amountMinor: z.number().int().describe('minor units of the currency (cents)'), currency: z.string().describe('ISO 4217 code') });
-export const instant = z.string().describe('ISO 8601, UTC');
-export const position = z.string().describe('position in the global event log, as a decimal string');
+// The pieces the resource views share with the projections' answers, so that each is described (and serialized) one way.
+export { instantSchema as instant, moneySchema as money, positionSchema as position } from '../../projections/answer.js';
 
 /** A page of a list, in keyset order: pass `nextCursor` back as `cursor` for the next one. */
 export const pageOf = <Item extends z.ZodType>(item: Item) =>

@@ -1,20 +1,26 @@
 import { z } from 'zod';
-import { targetSetSchema } from '../../domain/target/events.js';
+import { targetMetricSchema } from '../../domain/target/events.js';
+import { adjustmentSchema } from '../../projections/targetProgress.js';
+import { targetScopeViewSchema, targetStatusSchema } from '../../projections/targets.js';
 import type { TargetRecord } from '../../projections/targets.js';
 import { isoInstant, isoOrNull } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
 import { instant, pageOf, position } from './fields.js';
 
-export const targetStatusSchema = z.enum(['active', 'withdrawn']);
-
 /** A target as set, with its current amount and the history of its adjustments. */
 export const targetViewSchema = compiledView(
-  targetSetSchema.extend({
-    amount: targetSetSchema.shape.amount.describe('minor units of currency for revenue, a count for wonDeals and newCustomers; the last adjustment once adjusted'),
+  z.object({
+    targetId: z.string(),
+    period: z.string().describe('a year (2026), a quarter (2026-Q3) or a month (2026-07)'),
+    metric: targetMetricSchema,
+    scope: targetScopeViewSchema,
+    amount: z.number().describe('minor units of currency for revenue, a count for wonDeals and newCustomers; the last adjustment once adjusted'),
+    currency: z.string().nullable().describe('ISO 4217 code for a revenue target; null for a count'),
+    parentTargetId: z.string().nullable(),
     status: targetStatusSchema,
     setAt: instant,
     setPosition: position,
-    adjustments: z.array(z.object({ at: instant, amount: z.number(), previousAmount: z.number(), reason: z.string(), position })),
+    adjustments: z.array(adjustmentSchema),
     withdrawnAt: instant.nullable(),
   }),
 );
