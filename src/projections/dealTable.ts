@@ -66,7 +66,7 @@ export class DealTable implements DealColumns {
 
   get(dealId: string): DealRecord | undefined {
     const row = this.keys.find(dealId);
-    return row < 0 ? undefined : new DealView(this, row);
+    return row < 0 ? undefined : new DealView(this, row, dealId);
   }
 
   *values(): IterableIterator<DealRecord> {

@@ -7,10 +7,14 @@ export class DealView implements DealRecord {
   #dealId: string | undefined;
   #entries: StageEntry[] | undefined;
 
+  /** `dealId`, when the caller found the row by it: the id is then not read back from its text column. */
   constructor(
     private readonly t: DealColumns,
     private readonly row: number,
-  ) {}
+    dealId?: string,
+  ) {
+    this.#dealId = dealId;
+  }
 
   private str(id: number): string {
     return this.t.strings.at(id);
