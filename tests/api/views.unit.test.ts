@@ -141,7 +141,12 @@ describe('the resource views of a generated history', () => {
         },
       }),
     );
-    // then each, as the feed shows it, parses back to itself with the feed's schema
-    for (const event of recorded.map(feedEvent)) expect(feedEventSchema.strict().parse(event)).toStrictEqual(event);
+    // then each, as the feed shows it, parses back to itself with the feed's schema, and the
+    // metadata this engine writes is all named there (the schema passes on what other writers add)
+    const named = Object.keys(feedEventSchema.shape.metadata.shape);
+    for (const event of recorded.map(feedEvent)) {
+      expect(feedEventSchema.strict().parse(event)).toStrictEqual(event);
+      expect(named).toEqual(expect.arrayContaining(Object.keys(event.metadata)));
+    }
   });
 });
