@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from './answer.js';
+import { instantSchema, moneySchema, positionSchema } from './answer.js';
 import { dealDecider } from '../domain/deal/decider.js';
 import type { DealState } from '../domain/deal/decider.js';
 import type { DealEvent } from '../domain/deal/events.js';
@@ -10,11 +10,11 @@ import type { PointInTime } from './runner.js';
 import { LATE_ENTRY_MS } from './sales.js';
 
 export const timelineEntrySchema = z.object({
-  position: z.string(),
+  position: positionSchema,
   streamVersion: z.number().int(),
   type: z.string().describe("the event's type, e.g. DealStageChanged"),
-  occurredAt: z.string().describe('business time (ISO 8601)'),
-  recordedAt: z.string().describe('system time (ISO 8601)'),
+  occurredAt: instantSchema.describe('business time (ISO 8601)'),
+  recordedAt: instantSchema.describe('system time (ISO 8601)'),
   actor: z.string(),
   correlationId: z.string(),
   causationId: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { perCurrencySchema, provenanceSchema } from './answer.js';
+import { instantSchema, perCurrencySchema, provenanceSchema } from './answer.js';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
 import { isOpenAt } from './complaints.js';
 import type { CustomersState } from './customers.js';
@@ -34,13 +34,13 @@ export const customerLifecycleSchema = z.object({
   customerId: z.string(),
   name: z.string(),
   stage: lifecycleStageSchema,
-  since: z.string().describe('when the customer entered its stage (ISO 8601)'),
-  transitions: z.array(z.object({ stage: lifecycleStageSchema, at: z.string() })),
+  since: instantSchema.describe('when the customer entered its stage (ISO 8601)'),
+  transitions: z.array(z.object({ stage: lifecycleStageSchema, at: instantSchema })),
   class: customerClassSchema.describe('ABC class by trailing-12-month revenue, in the currency with the most of it: A for the customers making the first 80 %, B the next 15 %, C the rest'),
   contracts: z.number().int(),
   lifetimeRevenue: perCurrencySchema,
   trailing12MonthRevenue: perCurrencySchema,
-  lastContactAt: z.string().nullable(),
+  lastContactAt: instantSchema.nullable(),
   openComplaints: z.number().int(),
   lastSatisfaction: z.number().nullable(),
   provenance: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { perCurrencySchema } from './answer.js';
+import { instantSchema, perCurrencySchema } from './answer.js';
 import type { ComplaintsState } from './complaints.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
@@ -141,7 +141,7 @@ export const stalledDealSchema = z.object({
   stageId: z.string(),
   daysStalled: z.number().int().describe('whole days since the last stage move, activity, quote or offer'),
   thresholdDays: z.number().describe("the stage's allowance, in days"),
-  lastTouchAt: z.string(),
+  lastTouchAt: instantSchema,
 });
 export type StalledDeal = z.infer<typeof stalledDealSchema>;
 

@@ -30,8 +30,8 @@ export const contributionSchema = z.object({
   dealId: z.string(),
   customerId: z.string(),
   value: z.number().describe("what the contract adds to the actual: its amount in minor units for revenue (contracts in the target's currency), 1 for a won deal or a new customer"),
-  creditedAt: z.string().describe('when it was credited (ISO 8601), on the clock the rules credit by'),
-  position: z.string().describe('the global position of the event that credited it'),
+  creditedAt: instantSchema.describe('when it was credited (ISO 8601), on the clock the rules credit by'),
+  position: positionSchema.describe('the global position of the event that credited it'),
 });
 export type Contribution = z.infer<typeof contributionSchema>;
 
