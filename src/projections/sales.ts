@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { recordMembership, teamAt } from '../domain/organisation/membership.js';
 import type { MembershipSpan } from '../domain/organisation/membership.js';
+import type { RepRole } from '../domain/organisation/events.js';
 import { pipelineDecider } from '../domain/pipeline/decider.js';
 import type { PipelineState } from '../domain/pipeline/decider.js';
 import { CustomerTable } from './customerTable.js';
@@ -16,7 +17,7 @@ import { packSegments, partText, textPart, unpackSegments } from './table/segmen
 export type { CompactPosition, DealRecord, OwnerChange, StageEntry } from './dealTable.js';
 export type { CustomerFacts } from './customerTable.js';
 
-export type RepFacts = { repId: string; name: string; role: string; departedAt: number | null; spans: MembershipSpan[] };
+export type RepFacts = { repId: string; name: string; role: RepRole; departedAt: number | null; spans: MembershipSpan[] };
 export type TeamFacts = { teamId: string; name: string; region: string; managerRepId: string };
 
 export type SalesState = {

@@ -11,7 +11,7 @@ export const repViewSchema = compiledView(
   z.object({
     repId: z.string(),
     name: z.string(),
-    role: z.string().describe(`one of ${repRoleSchema.options.join(', ')}`),
+    role: repRoleSchema,
     status: z.enum(['active', 'departed']),
     teamId: z.string().nullable().describe("the rep's team at the read's point in time"),
     memberships: z.array(z.object({ teamId: z.string(), from: instant, to: instant.nullable().describe('null while still in the team') })),

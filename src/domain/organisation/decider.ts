@@ -2,11 +2,11 @@ import { refuse } from '../errors.js';
 import { unreachable } from '../shared/decider.js';
 import type { Decider } from '../shared/decider.js';
 import type { RepCommand, TeamCommand } from './commands.js';
-import type { RepEvent, TeamEvent } from './events.js';
+import type { RepEvent, RepRole, TeamEvent } from './events.js';
 
 export type RepState =
   | { status: 'none' }
-  | { status: 'active' | 'departed'; repId: string; name: string; role: string; teamId: string | null };
+  | { status: 'active' | 'departed'; repId: string; name: string; role: RepRole; teamId: string | null };
 
 export type TeamState = { status: 'none' } | { status: 'formed'; teamId: string; name: string; region: string; managerRepId: string };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emailSchema, idSchema, nameSchema, reasonSchema } from '../shared/schemas.js';
 
 export const repRoleSchema = z.enum(['rep', 'manager', 'analyst', 'strategist', 'crmSpecialist']);
+export type RepRole = z.infer<typeof repRoleSchema>;
 export const regionSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
 export const repHiredSchema = z.object({ repId: idSchema, name: nameSchema, role: repRoleSchema, email: emailSchema.nullable() });
