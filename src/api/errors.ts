@@ -13,6 +13,14 @@ declare module 'fastify' {
   }
 }
 
+/** Titles of the client errors Fastify and its plugins raise (a body too large, a URL it cannot route…). */
+const STATUS_TITLES: Readonly<Record<number, string>> = {
+  413: 'Payload too large',
+  414: 'URI too long',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+};
+
 /** The one place where error codes become HTTP statuses (STYLE.md §7). */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -46,7 +54,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-    return { title: 'Bad request', status: fastifyError.statusCode, code: fastifyError.code ?? 'BAD_REQUEST', detail: fastifyError.message };
+    const status = fastifyError.statusCode;
+    return { title: STATUS_TITLES[status] ?? 'Bad request', status, code: fastifyError.code ?? 'BAD_REQUEST', detail: fastifyError.message };
   }
   return { title: 'Internal error', status: 500, code: 'INTERNAL_ERROR', detail: 'the server failed; the request id identifies it in the logs' };
 }

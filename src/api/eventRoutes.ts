@@ -88,11 +88,14 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
         tags: ['events'],
         security: [{ bearer: [] }],
         querystring: z.object({ after: positionText.optional(), types }),
-        headers: z.object({ 'last-event-id': positionText.optional() }),
+        // Empty is what a client with no event yet may send: the same as none.
+        headers: z.object({ 'last-event-id': positionText.or(z.literal('')).optional() }),
       },
     },
     async (request, reply) => {
-      const after = request.headers['last-event-id'] ?? request.query.after;
+      // HEAD asks what GET would answer: the headers, not a stream that never ends.
+      if (request.method === 'HEAD') return reply.type('text/event-stream').header('cache-control', 'no-cache').send();
+      const after = request.headers['last-event-id'] || request.query.after;
       const subscription = store.subscribe({ after: after === undefined ? undefined : BigInt(after), filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
       open.add(subscription);
       reply.hijack();

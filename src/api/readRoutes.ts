@@ -25,6 +25,10 @@ const windowQuery = z.object({
   from: instantSchema.describe('start of the window (inclusive)'),
   to: instantSchema.describe('end of the window (exclusive)'),
 });
+
+/** A query with a window: `to` must come after `from` (a window the wrong way round would read as all zeros). */
+const windowed = <Q extends z.ZodType<{ from?: string; to?: string }>>(query: Q) =>
+  query.refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be later than from' });
 const answered = <Result extends z.ZodType>(result: Result) => answers(answerOf(result));
 
 /** A target's figures without its contributions (sent with explain=true only): how many deals contributed instead. */
@@ -69,7 +73,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Funnel of a pipeline over a window (cohort or flow), whole or sliced',
         tags: ['projections'],
         security,
-        querystring: pointInTimeQuery.extend(windowQuery.shape).extend({
+        querystring: windowed(pointInTimeQuery.extend(windowQuery.shape).extend({
           pipelineId: z.string().default('standard'),
           mode: z.enum(['cohort', 'flow']).default('cohort'),
           sliceBy: dimension.optional(),
@@ -79,9 +83,10 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
           productLine: z.string().optional(),
           channel: z.string().optional(),
           segment: z.string().optional(),
-        }),
+        })),
         response: answered(z.array(funnelReportSchema)),
       },
+      config: { resourceNotFound: 'PIPELINE_NOT_FOUND' },
     },
     async (request, reply) => {
       const q = request.query;
@@ -214,7 +219,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/complaints/stats',
     {
       preValidation: viewer,
-      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.partial().shape), response: answered(complaintStatsSchema) },
+      schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.partial().shape)), response: answered(complaintStatsSchema) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -228,7 +233,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/performance',
     {
       preValidation: viewer,
-      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') }), response: answered(z.array(performanceRowSchema)) },
+      schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') })), response: answered(z.array(performanceRowSchema)) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
@@ -239,7 +244,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/channels',
-    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: pointInTimeQuery.extend(windowQuery.shape), response: answered(z.array(channelRowSchema)) } },
+    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.shape)), response: answered(z.array(channelRowSchema)) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;

@@ -21,11 +21,12 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
-/** Adds helmet's headers (contentSecurityPolicy off: the API sends JSON, and /docs sets its own) to every answer. */
-export function registerSecurityHeaders(app: FastifyInstance): void {
+/** Adds helmet's headers (contentSecurityPolicy off: the API sends JSON, and /docs sets its own) to every answer; returns them. */
+export function registerSecurityHeaders(app: FastifyInstance): Record<string, string> {
   const headers = securityHeaders({ contentSecurityPolicy: false });
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();
   });
+  return headers;
 }

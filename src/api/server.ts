@@ -47,6 +47,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
 export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
+  // Answers refused before routing run no hooks: they are given these headers by hand.
+  let everyAnswersHeaders: Record<string, string> = {};
   const app = Fastify({
     logger,
     requestIdHeader: false,
@@ -57,6 +59,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     },
     return503OnClosing: true,
     bodyLimit: bodyLimitBytes,
+    // A URL the router cannot decode, or a path parameter over its length limit: problem details like every other refusal.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply.headers(everyAnswersHeaders).header('x-request-id', request.id)),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
@@ -77,7 +81,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       transform: jsonSchemaTransform,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-    registerSecurityHeaders(app);
+    everyAnswersHeaders = registerSecurityHeaders(app);
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins] });
   }
 

@@ -1,3 +1,4 @@
+import { refuse } from '../domain/errors.js';
 import type { EventStore, Position } from '../eventstore/port.js';
 import type { Answer } from './answer.js';
 import { complaintStats, complaintsProjection } from './complaints.js';
@@ -101,6 +102,8 @@ export class ReadModels {
 
   private async funnelNow(query: FunnelQuery, at: PointInTime) {
     const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
+    // A pipeline not (yet) defined has no funnel: all zeros would pass for one.
+    if (sales.state.pipelines.get(query.pipelineId)?.status !== 'defined') refuse('PIPELINE_NOT_FOUND', query.pipelineId);
     return this.answer(at, [sales], funnel(sales.state, query));
   }
 
