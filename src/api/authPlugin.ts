@@ -49,7 +49,8 @@ export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (ro
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.some((pattern) => pattern.test(path))) return done();
     const header = request.headers.authorization;
-    const secret = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
+    // The scheme name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
+    const secret = header !== undefined && /^bearer /i.test(header) ? header.slice('bearer '.length).trim() : null;
     const key = secret ? authenticate(secret) : null;
     if (!key) {
       if (countFailure(request.ip, Date.now()) > MAX_FAILED_AUTH_PER_MINUTE) {

@@ -89,13 +89,14 @@ export const commandResultSchema = z.object({
 const commandHeaders = z.object({
   'if-match': z
     .string()
-    .regex(/^"?-?\d+"?$/, 'must be the stream version in quotes, as given in ETag')
+    .regex(/^(?:(?:W\/)?"-?\d+"|-?\d+)$/, 'must be the ETag of the write you read, a stream version in quotes ("*" is not supported)')
     .optional()
     .describe('apply only if the resource is still at this version (ETag of the last write)'),
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),
 });
 
 const idParam = idSchema;
+
 
 /** One POST per domain command (DESIGN.md §3): validated by the command's schema, authorised by role, answered with version and position. */
 export function registerCommandRoutes(app: FastifyInstance, commands: CommandService, requireRole: (role: Role) => RoleCheck, metrics: Metrics): void {
@@ -141,6 +142,10 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         for (const [param, field] of Object.entries(route.fromPath ?? {})) fields[field] = path[param];
         const ifMatch = request.headers['if-match'];
         if (!id) return sendProblem(reply, { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: 'params.id: is required' });
+        if (ifMatch?.startsWith('W/')) {
+          // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag matches no version.
+          return sendProblem(reply, { title: 'Precondition failed', status: 412, code: 'STALE_IF_MATCH', detail: `${ifMatch} is a weak entity tag, which If-Match never matches; send the ETag as given` });
+        }
         const service = commands[route.aggregate] as (id: string, command: unknown, metadata: unknown) => ReturnType<CommandService['deal']>;
         const result = await service(id, { type: route.type, data: fields }, {
           actor,

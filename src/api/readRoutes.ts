@@ -162,21 +162,26 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Re-evaluate targets under other rules, beside the actual ones; nothing is written',
         tags: ['projections'],
         security,
-        body: z.object({
-          targetIds: z.array(z.string()).optional(),
-          attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
-          creditOn: z.enum(['occurredAt', 'recordedAt']).optional(),
-          stageProbabilities: z.record(z.string(), z.number().min(0).max(1)).optional(),
-          targetAmounts: z.record(z.string(), z.number().int().positive()).optional(),
-          asOf: instantSchema.optional(),
-          knownAt: instantSchema.optional(),
-        }),
+        // The point in time is in the query, as for every read; the body is the rules asked about.
+        querystring: basePointInTime,
+        // Strict: a misspelt rule would otherwise be dropped, and the answer would show the actual rules as the alternative.
+        body: z
+          .object({
+            targetIds: z.array(z.string()).optional(),
+            attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
+            creditOn: z.enum(['occurredAt', 'recordedAt']).optional(),
+            stageProbabilities: z.record(z.string(), z.number().min(0).max(1)).optional(),
+            targetAmounts: z.record(z.string(), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).optional(),
+          })
+          .strict(),
         response: answered(z.array(reevaluationSchema)),
       },
     },
-    async (request) => {
-      const { targetIds, asOf, knownAt, ...rules } = request.body;
-      return readModels.reevaluateTargets(rules, targetIds, { asOf: asOf ? new Date(asOf) : undefined, knownAt: knownAt ? new Date(knownAt) : undefined });
+    async (request, reply) => {
+      const at = await pointInTime(request.query, reply);
+      if (!at) return reply;
+      const { targetIds, ...rules } = request.body;
+      return readModels.reevaluateTargets(rules, targetIds, at);
     },
   );
 

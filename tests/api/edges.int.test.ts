@@ -1,8 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { anApi, as } from '../support/api.js';
+import type { TestApi } from '../support/api.js';
 import { aTempDir } from '../support/tempDir.js';
 
 const dir = aTempDir();
+const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+const year = new Date().getUTCFullYear();
+
+/** Ann (of team north) signs deal d1 for 95,000 EUR; team north has target t1 of 500,000 EUR this year. Returns an instant before the contract. */
+async function aSignedDealAndATarget(api: TestApi): Promise<string> {
+  const post = async (url: string, payload: object) => {
+    const response = await api.app.inject({ method: 'POST', url, headers: as('manager'), payload });
+    expect(response.statusCode, `${url}: ${response.body}`).toBeLessThan(300);
+    return response;
+  };
+  await post('/reps', { repId: 'mia', name: 'Mia', role: 'manager' });
+  await post('/reps', { repId: 'ann', name: 'Ann', role: 'rep' });
+  await post('/teams', { teamId: 'north', name: 'North', region: 'north', managerRepId: 'mia' });
+  await post('/reps/ann/team', { teamId: 'north' });
+  await post('/customers', { customerId: 'acme', name: 'Acme AB', segment: 'enterprise', industry: 'logistics', region: 'north', acquisitionChannel: 'referral' });
+  await post('/deals', { dealId: 'd1', customerId: 'acme', title: 'Fleet renewal', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(100_000_00), expectedCloseDate: `${year}-12-15` });
+  await post('/targets', { targetId: 't1', period: String(year), metric: 'revenue', scope: { kind: 'team', id: 'north' }, amount: 500_000_00, currency: 'EUR' });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const beforeContract = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await post('/deals/d1/contract', { amount: eur(95_000_00), contractRef: 'K-1' });
+  return beforeContract;
+}
 
 describe('the HTTP API at its edges', () => {
   it('answers a URL the router cannot take as problem details, with the headers of every answer', async () => {
@@ -74,6 +98,61 @@ describe('projection reads at their edges', () => {
     expect(beforeItWasDefined.statusCode).toBe(404);
     const standard = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', headers: as('viewer') });
     expect(standard.statusCode).toBe(200);
+    await api.close();
+  });
+});
+
+describe('what-if re-evaluation over HTTP', () => {
+  it('answers the targets under other rules beside the actual ones, at any point in time, and writes nothing', async () => {
+    const api = await anApi(dir);
+    const beforeContract = await aSignedDealAndATarget(api);
+    const events = await api.eventCount();
+    const whatIf = (query: string, payload: object) => api.app.inject({ method: 'POST', url: `/targets/what-if${query}`, headers: as('viewer'), payload });
+
+    const now = await whatIf('', { targetIds: ['t1'], targetAmounts: { t1: 190_000_00 } });
+    expect(now.statusCode).toBe(200);
+    expect(now.json().result).toMatchObject([{ targetId: 't1', actual: { actual: 95_000_00, attainment: 0.19 }, alternative: { actual: 95_000_00, attainment: 0.5 } }]);
+    const then = await whatIf(`?knownAt=${encodeURIComponent(beforeContract)}`, { targetIds: ['t1'] });
+    expect(then.json().result).toMatchObject([{ actual: { actual: 0 }, alternative: { actual: 0 } }]);
+    expect(await api.eventCount()).toBe(events);
+    await api.close();
+  });
+
+  it('waits for minPosition like every read, and refuses a rule it does not know instead of ignoring it', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const behind = await api.app.inject({ method: 'POST', url: '/targets/what-if?minPosition=999999', headers: as('viewer'), payload: {} });
+    expect(behind.statusCode).toBe(503);
+    expect(behind.headers['retry-after']).toBe('1');
+    expect(behind.json()).toMatchObject({ code: 'PROJECTIONS_BEHIND' });
+    const misspelt = await api.app.inject({ method: 'POST', url: '/targets/what-if', headers: as('viewer'), payload: { atribution: 'ownerAtLead' } });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(misspelt.json().detail).toContain('atribution');
+    await api.close();
+  });
+});
+
+describe('headers at their edges', () => {
+  it('takes the bearer scheme in any case, and If-Match only as an entity tag: a weak one never matches', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const lower = await api.app.inject({ method: 'GET', url: '/deals/d1', headers: { authorization: 'bearer secret-viewer' } });
+    expect(lower.statusCode).toBe(200);
+
+    const events = await api.eventCount();
+    const forecast = (ifMatch: string) =>
+      api.app.inject({ method: 'POST', url: '/deals/d1/forecast-category', headers: { ...as('rep'), 'if-match': ifMatch }, payload: { category: 'commit' } });
+    const unbalanced = await forecast('"1');
+    expect(unbalanced.statusCode).toBe(400);
+    expect(unbalanced.json().issues).toMatchObject([{ field: 'headers.if-match' }]);
+    expect((await forecast('*')).statusCode).toBe(400);
+    const weak = await forecast('W/"1"');
+    expect(weak.statusCode).toBe(412);
+    expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH' });
+    expect(await api.eventCount()).toBe(events);
+    // The deal is at version 1 (lead, contract): the strong tag passes, and the won deal's own rule answers.
+    expect((await forecast('"1"')).json()).toMatchObject({ status: 422, code: 'DEAL_CLOSED' });
     await api.close();
   });
 });
