@@ -258,13 +258,13 @@ export class ProjectionRunner {
       for (const recorded of batch) {
         const event = toProjectedEvent(recorded);
         if (knownAt !== undefined && event.recordedAt > knownAt) break read;
+        // Counted one by one: the limit holds however the reading is batched, and whatever ends the read.
+        if (++scanned > maxReplay) throw new TimeTravelLimitError(maxReplay);
         after = recorded.position;
         if (asOf !== undefined && event.occurredAt > asOf) continue;
         projection.apply(state, event);
         replayed += 1;
       }
-      scanned += batch.length;
-      if (scanned > maxReplay) throw new TimeTravelLimitError(maxReplay);
       if (batch.length < BATCH) break;
     }
     return { state, position: after ?? null, replayed, from: snapshot ? snapshot.meta.position : 'start' };

@@ -156,3 +156,23 @@ describe('headers at their edges', () => {
     await api.close();
   });
 });
+
+describe('amounts at their edges', () => {
+  it('refuses a target amount beyond the integers a number holds exactly, naming the field, and appends nothing', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const events = await api.eventCount();
+    const huge = await api.app.inject({
+      method: 'POST',
+      url: '/targets',
+      headers: as('manager'),
+      payload: { targetId: 'big', period: String(year), metric: 'revenue', scope: { kind: 'org' }, amount: 1e300, currency: 'EUR' },
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().issues).toMatchObject([{ field: 'body.amount' }]);
+    const adjusted = await api.app.inject({ method: 'POST', url: '/targets/t1/adjustment', headers: as('manager'), payload: { amount: 2 ** 53, reason: 'more' } });
+    expect(adjusted.statusCode).toBe(400);
+    expect(await api.eventCount()).toBe(events);
+    await api.close();
+  });
+});

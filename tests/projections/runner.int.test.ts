@@ -225,6 +225,19 @@ describe('projection runner', () => {
       await runner.stop();
       await world.store.close();
     });
+
+    it('holds the replay limit exactly, also when knownAt ends the read within one batch', async () => {
+      const world = await aRunnerWorld();
+      const runner = world.runner();
+      await runner.start();
+      const at = { knownAt: new Date('2026-07-02T00:00:00Z') };
+      const { replayed } = await runner.stateAt(salesProjection, at);
+      expect(replayed).toBeGreaterThan(1);
+      await expect(runner.stateAt(salesProjection, at, { maxReplay: replayed - 1 })).rejects.toBeInstanceOf(TimeTravelLimitError);
+      expect((await runner.stateAt(salesProjection, at, { maxReplay: replayed })).replayed).toBe(replayed);
+      await runner.stop();
+      await world.store.close();
+    });
   });
 
   it('rebuilds on demand with progress, and hands over to the live loop with no gap', async () => {
