@@ -42,8 +42,10 @@ export function orderBy<T, Key extends string>(sort: Key | `-${Key}`, keys: Reco
 
 /**
  * Keyset pagination: items are ordered by (sort key, id) and a cursor holds the last pair seen,
- * so a page never repeats or skips an item because events were appended in between. A cursor names
- * its order, and is refused under another one: its position would mean nothing there.
+ * so items added in between, or whose place did not change, are neither repeated nor skipped.
+ * An item whose sort key (or filtered field) changed between pages is placed by its new value:
+ * it may be seen twice or not at all; the same `knownAt` on every page reads one unmoving state.
+ * A cursor names its order, and is refused under another one: its position would mean nothing there.
  *
  * A page is the `limit` first items after the cursor, kept in a heap of limit + 1 during one pass
  * (n log limit) rather than by sorting the whole list for every page; an item's id (read from a

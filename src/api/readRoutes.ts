@@ -229,8 +229,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      const { from, to } = request.query;
-      return readModels.complaintStats(at, { from: from ? ms(from) : undefined, to: to ? ms(to) : undefined });
+      const { from, to, explain } = request.query;
+      return readModels.complaintStats(at, { from: from ? ms(from) : undefined, to: to ? ms(to) : undefined, explain: explain === 'true' });
     },
   );
 
@@ -243,7 +243,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      return readModels.salesPerformance({ by: request.query.by, from: ms(request.query.from), to: ms(request.query.to) }, at);
+      const q = request.query;
+      return readModels.salesPerformance({ by: q.by, from: ms(q.from), to: ms(q.to), explain: q.explain === 'true' }, at);
     },
   );
 
@@ -253,7 +254,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      return readModels.channels({ from: ms(request.query.from), to: ms(request.query.to) }, at);
+      const q = request.query;
+      return readModels.channels({ from: ms(q.from), to: ms(q.to), explain: q.explain === 'true' }, at);
     },
   );
 
@@ -263,7 +265,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      return readModels.stalledDeals(at);
+      return readModels.stalledDeals(at, { explain: request.query.explain === 'true' });
     },
   );
 

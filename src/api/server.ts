@@ -62,6 +62,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     // A URL the router cannot decode, or a path parameter over its length limit: problem details like every other refusal.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply.headers(everyAnswersHeaders).header('x-request-id', request.id)),
   });
+  // Only JSON bodies: a text/plain one would otherwise reach the schema as a string, and be refused as a body of the wrong type rather than as a media type (415).
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);

@@ -27,6 +27,11 @@ export const provenanceSchema = z
   .array(z.object({ dealId: z.string(), position: positionSchema.describe('the global position of the event behind the count') }))
   .describe('with explain=true: the deals behind a figure');
 
+/** With explain=true: the complaints behind a figure, each with the position of its ComplaintRaised. */
+export const complaintProvenanceSchema = z
+  .array(z.object({ complaintId: z.string(), position: positionSchema.describe('the global position of the ComplaintRaised') }))
+  .describe('with explain=true: the complaints behind a figure');
+
 export type Answer<T> = z.infer<typeof answerMetaSchema> & { result: T };
 
 /** The schema of an answer whose result has the given schema. */

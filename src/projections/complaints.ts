@@ -3,6 +3,7 @@ import type { ComplaintStatus } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
 import type { Severity } from '../domain/complaint/events.js';
 import type { Position } from '../eventstore/port.js';
+import { complaintProvenanceSchema } from './answer.js';
 import { idOf } from './events.js';
 import type { Projection } from './projection.js';
 import { mean, median, ratio, round } from './stats.js';
@@ -113,6 +114,7 @@ export const complaintStatsSchema = z.object({
   acknowledgeBreaches: breachesSchema.describe('complaints acknowledged later than their SLA, or not yet and already past it'),
   resolveBreaches: breachesSchema.describe('complaints resolved later than their SLA, or not yet and already past it'),
   reopenRate: z.number().nullable().describe('reopened complaints over complaints ever resolved'),
+  provenance: z.object({ total: complaintProvenanceSchema.describe('the complaints counted, each with its ComplaintRaised') }).optional().describe('with explain=true'),
 });
 export type ComplaintStats = z.infer<typeof complaintStatsSchema>;
 
@@ -121,7 +123,7 @@ export type ComplaintStats = z.infer<typeof complaintStatsSchema>;
  * not yet acknowledged or resolved is in breach once `now` is past its SLA; reopen rate is reopened
  * complaints over complaints ever resolved; time to resolve runs from raising to the last resolution.
  */
-export function complaintStats(state: ComplaintsState, now: number, options: { from?: number; to?: number; sla?: ComplaintSla } = {}): ComplaintStats {
+export function complaintStats(state: ComplaintsState, now: number, options: { from?: number; to?: number; sla?: ComplaintSla; explain?: boolean } = {}): ComplaintStats {
   const sla = options.sla ?? DEFAULT_COMPLAINT_SLA;
   const list = [...state.complaints.values()].filter((c) => (options.from === undefined || c.raisedAt >= options.from) && (options.to === undefined || c.raisedAt < options.to));
   const bucket = (c: ComplaintRecord): 'open' | 'resolved' | 'closed' => (c.status === 'closed' ? 'closed' : c.status === 'resolved' ? 'resolved' : 'open');
@@ -159,5 +161,6 @@ export function complaintStats(state: ComplaintsState, now: number, options: { f
     acknowledgeBreaches,
     resolveBreaches,
     reopenRate: round(ratio(list.filter((c) => c.reopened > 0).length, everResolved)),
+    ...(options.explain ? { provenance: { total: list.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) })) } } : {}),
   };
 }

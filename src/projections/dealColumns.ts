@@ -40,6 +40,7 @@ export const DEAL_COLUMNS = {
   signedRecordedAt: Float64Array,
   signedPosition: Float64Array,
   lastTouchAt: Float64Array,
+  lastTouchPosition: Float64Array,
   lastContactAt: Float64Array,
 } as const;
 // Variable-length lists, one row per item, each linked to the deal's previous item.

@@ -44,6 +44,7 @@ export type DealRecord = {
   readonly competitor: string | null;
   /** Last stage move, activity, quote or offer: what tells a moving deal from a stalled one. */
   readonly lastTouchAt: number;
+  readonly lastTouchPosition: CompactPosition;
   readonly lastContactAt: number | null;
   readonly offers: number;
   readonly reopened: number;

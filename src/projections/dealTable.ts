@@ -128,6 +128,7 @@ export class DealTable implements DealColumns {
     c.leadPosition[row] = this.positions.write(deal.position);
     c.corrected[row] = 0;
     c.lastTouchAt[row] = deal.at;
+    c.lastTouchPosition[row] = c.leadPosition[row] as number;
     c.lastContactAt[row] = Number.NaN;
     c.offers[row] = c.reopened[row] = 0;
     c.lateEntries[row] = deal.late ? 1 : 0;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { instantSchema, perCurrencySchema } from './answer.js';
-import type { ComplaintsState } from './complaints.js';
+import { complaintProvenanceSchema, instantSchema, perCurrencySchema, positionSchema, provenanceSchema } from './answer.js';
+import type { ComplaintRecord, ComplaintsState } from './complaints.js';
+import type { CompactPosition } from './dealRecord.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
@@ -16,10 +17,25 @@ export const performanceRowSchema = z.object({
   averageDealSize: perCurrencySchema,
   complaintsOnCustomers: z.number().int().describe("complaints raised in the window by customers of the rep's (or team's) deals"),
   rank: z.number().int().describe('1 for the most revenue in the currency with the most of it, then the most wins'),
+  provenance: z
+    .object({
+      leadsFound: provenanceSchema.describe("the deals and their LeadFound"),
+      won: provenanceSchema.describe('the deals and their ContractSigned'),
+      lost: provenanceSchema.describe('the deals and their DealLost'),
+      complaintsOnCustomers: complaintProvenanceSchema,
+    })
+    .optional()
+    .describe('with explain=true'),
 });
 export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 
-type Tally = { leads: number; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
+type Tally = { leads: DealRecord[]; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
+
+/** The deals behind a count, each with the position of the event that counts it. */
+const dealsBehind = (deals: readonly DealRecord[], position: (deal: DealRecord) => CompactPosition | null) =>
+  deals.map((d) => ({ dealId: d.dealId, position: String(position(d)) }));
+const atLead = (d: DealRecord) => d.leadPosition;
+const atClose = (d: DealRecord) => d.closedPosition;
 
 /**
  * Sales performance per rep or per team over [from, to): a lead counts for whoever found it, a
@@ -27,12 +43,12 @@ type Tally = { leads: number; won: DealRecord[]; lost: DealRecord[]; customers: 
  * what its members did while in it. Complaints raised in the window count for whoever owns (or
  * owned) a deal of that customer. Ranked by revenue in the currency with the most of it, then wins.
  */
-export function salesPerformance(sales: SalesState, complaints: ComplaintsState, query: { by: 'rep' | 'team'; from: number; to: number }): PerformanceRow[] {
+export function salesPerformance(sales: SalesState, complaints: ComplaintsState, query: { by: 'rep' | 'team'; from: number; to: number; explain?: boolean }): PerformanceRow[] {
   const tallies = new Map<string, Tally>();
   const tally = (id: string | null): Tally | null => {
     if (id === null) return null;
     let t = tallies.get(id);
-    if (!t) tallies.set(id, (t = { leads: 0, won: [], lost: [], customers: new Set() }));
+    if (!t) tallies.set(id, (t = { leads: [], won: [], lost: [], customers: new Set() }));
     return t;
   };
   const creditFor = (deal: DealRecord, rep: string, at: number): string | null => (query.by === 'rep' ? rep : teamOf(sales.reps.get(rep), at));
@@ -40,7 +56,7 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
   for (const deal of sales.deals.values()) {
     if (inWindow(deal.leadAt)) {
       const t = tally(creditFor(deal, deal.ownerAtLead, deal.leadAt));
-      if (t) t.leads += 1;
+      t?.leads.push(deal);
     }
     if (deal.closedAt !== null && inWindow(deal.closedAt)) {
       const rep = deal.status === 'won' ? (deal.ownerAtSigning ?? deal.owner) : ownerAt(deal, deal.closedAt);
@@ -49,27 +65,41 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
     }
     for (const rep of new Set([deal.ownerAtLead, ...(deal.ownerChanges ?? []).map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
   }
-  const complaintsByCustomer = new Map<string, number>();
-  for (const c of complaints.complaints.values()) if (inWindow(c.raisedAt)) complaintsByCustomer.set(c.customerId, (complaintsByCustomer.get(c.customerId) ?? 0) + 1);
+  const complaintsByCustomer = new Map<string, ComplaintRecord[]>();
+  for (const c of complaints.complaints.values()) {
+    if (!inWindow(c.raisedAt)) continue;
+    const list = complaintsByCustomer.get(c.customerId);
+    if (list) list.push(c);
+    else complaintsByCustomer.set(c.customerId, [c]);
+  }
 
   const rows = [...tallies].map(([id, t]) => {
     const revenue: Record<string, number> = {};
     for (const d of t.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
     const averageDealSize = Object.fromEntries(Object.entries(revenue).map(([c, sum]) => [c, Math.round(sum / t.won.filter((d) => d.currency === c).length)]));
     const cycles = [...t.won, ...t.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS);
-    let complaintCount = 0;
-    for (const customer of t.customers) complaintCount += complaintsByCustomer.get(customer) ?? 0;
+    const raised = [...t.customers].flatMap((customer) => complaintsByCustomer.get(customer) ?? []);
     return {
       id,
-      leadsFound: t.leads,
+      leadsFound: t.leads.length,
       won: t.won.length,
       lost: t.lost.length,
       revenue,
       winRate: round(ratio(t.won.length, t.won.length + t.lost.length)),
       meanCycleDays: round(mean(cycles)),
       averageDealSize,
-      complaintsOnCustomers: complaintCount,
+      complaintsOnCustomers: raised.length,
       rank: 0,
+      ...(query.explain
+        ? {
+            provenance: {
+              leadsFound: dealsBehind(t.leads, atLead),
+              won: dealsBehind(t.won, atClose),
+              lost: dealsBehind(t.lost, atClose),
+              complaintsOnCustomers: raised.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) })),
+            },
+          }
+        : {}),
     };
   });
   const totals: Record<string, number> = {};
@@ -89,11 +119,20 @@ export const channelRowSchema = z.object({
   revenue: perCurrencySchema,
   meanCycleDays: z.number().nullable(),
   customersAcquired: z.number().int().describe('customers whose first contract came through the channel in the window'),
+  provenance: z
+    .object({
+      leads: provenanceSchema.describe('the deals and their LeadFound'),
+      won: provenanceSchema.describe('the deals and their ContractSigned'),
+      lost: provenanceSchema.describe('the deals and their DealLost'),
+      customersAcquired: provenanceSchema.describe("each customer's first won deal and its ContractSigned"),
+    })
+    .optional()
+    .describe('with explain=true'),
 });
 export type ChannelRow = z.infer<typeof channelRowSchema>;
 
 /** Per channel over [from, to): leads found, outcomes, revenue, cycle, and customers whose first contract came through it. */
-export function channelPerformance(sales: SalesState, query: { from: number; to: number }): ChannelRow[] {
+export function channelPerformance(sales: SalesState, query: { from: number; to: number; explain?: boolean }): ChannelRow[] {
   const inWindow = (t: number) => t >= query.from && t < query.to;
   const firstContract = new Map<string, DealRecord>();
   for (const deal of sales.deals.values()) {
@@ -101,30 +140,33 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
     const first = firstContract.get(deal.customerId);
     if (!first || deal.signedAt < (first.signedAt as number)) firstContract.set(deal.customerId, deal);
   }
-  const rows = new Map<string, { leads: number; won: DealRecord[]; lost: DealRecord[]; acquired: number }>();
+  const rows = new Map<string, { leads: DealRecord[]; won: DealRecord[]; lost: DealRecord[]; acquired: DealRecord[] }>();
   const row = (channel: string) => {
     let r = rows.get(channel);
-    if (!r) rows.set(channel, (r = { leads: 0, won: [], lost: [], acquired: 0 }));
+    if (!r) rows.set(channel, (r = { leads: [], won: [], lost: [], acquired: [] }));
     return r;
   };
   for (const deal of sales.deals.values()) {
-    if (inWindow(deal.leadAt)) row(deal.channel).leads += 1;
+    if (inWindow(deal.leadAt)) row(deal.channel).leads.push(deal);
     if (deal.closedAt !== null && inWindow(deal.closedAt)) (deal.status === 'won' ? row(deal.channel).won : row(deal.channel).lost).push(deal);
   }
-  for (const deal of firstContract.values()) if (inWindow(deal.signedAt as number)) row(deal.channel).acquired += 1;
+  for (const deal of firstContract.values()) if (inWindow(deal.signedAt as number)) row(deal.channel).acquired.push(deal);
   return [...rows]
     .map(([channel, r]) => {
       const revenue: Record<string, number> = {};
       for (const d of r.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
       return {
         channel,
-        leads: r.leads,
+        leads: r.leads.length,
         won: r.won.length,
         lost: r.lost.length,
         winRate: round(ratio(r.won.length, r.won.length + r.lost.length)),
         revenue,
         meanCycleDays: round(mean([...r.won, ...r.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS))),
-        customersAcquired: r.acquired,
+        customersAcquired: r.acquired.length,
+        ...(query.explain
+          ? { provenance: { leads: dealsBehind(r.leads, atLead), won: dealsBehind(r.won, atClose), lost: dealsBehind(r.lost, atClose), customersAcquired: dealsBehind(r.acquired, (d) => d.signedPosition) } }
+          : {}),
       };
     })
     .sort((a, b) => a.channel.localeCompare(b.channel));
@@ -142,17 +184,27 @@ export const stalledDealSchema = z.object({
   daysStalled: z.number().int().describe('whole days since the last stage move, activity, quote or offer'),
   thresholdDays: z.number().describe("the stage's allowance, in days"),
   lastTouchAt: instantSchema,
+  provenance: z.object({ lastTouch: positionSchema.describe('the global position of the event that last touched the deal') }).optional().describe('with explain=true'),
 });
 export type StalledDeal = z.infer<typeof stalledDealSchema>;
 
-export function stalledDeals(sales: SalesState, now: number, rottingDays: Record<string, number> = DEFAULT_ROTTING_DAYS): StalledDeal[] {
+export function stalledDeals(sales: SalesState, now: number, rottingDays: Record<string, number> = DEFAULT_ROTTING_DAYS, options: { explain?: boolean } = {}): StalledDeal[] {
   const stalled: StalledDeal[] = [];
   for (const deal of sales.deals.values()) {
     if (deal.status !== 'open') continue;
     const threshold = rottingDays[deal.stageId] ?? DEFAULT_ROTTING_FALLBACK_DAYS;
     const days = (now - deal.lastTouchAt) / DAY_MS;
     if (days > threshold) {
-      stalled.push({ dealId: deal.dealId, title: deal.title, owner: deal.owner, stageId: deal.stageId, daysStalled: Math.floor(days), thresholdDays: threshold, lastTouchAt: new Date(deal.lastTouchAt).toISOString() });
+      stalled.push({
+        dealId: deal.dealId,
+        title: deal.title,
+        owner: deal.owner,
+        stageId: deal.stageId,
+        daysStalled: Math.floor(days),
+        thresholdDays: threshold,
+        lastTouchAt: new Date(deal.lastTouchAt).toISOString(),
+        ...(options.explain ? { provenance: { lastTouch: String(deal.lastTouchPosition) } } : {}),
+      });
     }
   }
   return stalled.sort((a, b) => b.daysStalled - a.daysStalled || a.dealId.localeCompare(b.dealId));

@@ -143,24 +143,24 @@ export class ReadModels {
     return this.answer(at, [sales, customers, complaints], { customers: rows, counts: lifecycleCounts(rows, options.explain) });
   }
 
-  async complaintStats(at: PointInTime = {}, window: { from?: number; to?: number } = {}) {
+  async complaintStats(at: PointInTime = {}, window: { from?: number; to?: number; explain?: boolean } = {}) {
     const complaints = await this.runner.stateAt(complaintsProjection, at, { maxReplay: this.settings.maxReplay });
     return this.answer(at, [complaints], complaintStats(complaints.state, this.now(at).getTime(), { ...window, sla: this.settings.complaintSla }));
   }
 
-  async salesPerformance(query: { by: 'rep' | 'team'; from: number; to: number }, at: PointInTime = {}) {
+  async salesPerformance(query: Parameters<typeof salesPerformance>[2], at: PointInTime = {}) {
     const { sales, complaints } = await this.states(at);
     return this.answer(at, [sales, complaints], salesPerformance(sales.state, complaints.state, query));
   }
 
-  async channels(query: { from: number; to: number }, at: PointInTime = {}) {
+  async channels(query: Parameters<typeof channelPerformance>[1], at: PointInTime = {}) {
     const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
     return this.answer(at, [sales], channelPerformance(sales.state, query));
   }
 
-  async stalledDeals(at: PointInTime = {}) {
+  async stalledDeals(at: PointInTime = {}, options: { explain?: boolean } = {}) {
     const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
-    return this.answer(at, [sales], stalledDeals(sales.state, this.now(at).getTime(), this.settings.rottingDays));
+    return this.answer(at, [sales], stalledDeals(sales.state, this.now(at).getTime(), this.settings.rottingDays, options));
   }
 
   /** The audit view of one deal, read from its own stream. */

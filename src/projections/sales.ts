@@ -76,21 +76,26 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   const c = deals.rows.cols;
   const s = state.strings;
   if (late) c.lateEntries[row] = (c.lateEntries[row] as number) + 1;
+  /** A stage move, activity, quote, offer or reopen: the deal is moving (its last touch is what stalled deals measure). */
+  const touch = (row: number, event: ProjectedEvent): void => {
+    c.lastTouchAt[row] = event.occurredAt;
+    c.lastTouchPosition[row] = deals.positions.write(event.position);
+  };
   switch (event.type) {
     case 'DealMovedToStage':
       deals.enter(row, event.data.toStageId, event.occurredAt, event.position);
-      c.lastTouchAt[row] = event.occurredAt;
+      touch(row, event);
       return;
     case 'ActivityLogged':
-      c.lastTouchAt[row] = event.occurredAt;
+      touch(row, event);
       c.lastContactAt[row] = event.occurredAt;
       return;
     case 'QuoteSent':
-      c.lastTouchAt[row] = event.occurredAt;
+      touch(row, event);
       return;
     case 'OfferMade':
       c.offers[row] = event.data.round;
-      c.lastTouchAt[row] = event.occurredAt;
+      touch(row, event);
       return;
     case 'EstimatedAmountChanged':
       c.estimatedMinor[row] = event.data.amount.amountMinor;
@@ -129,7 +134,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       if (!Number.isNaN(closedAt)) deals.keepPriorClose(row, closedAt);
       deals.open(row);
       c.reopened[row] = (c.reopened[row] as number) + 1;
-      c.lastTouchAt[row] = event.occurredAt;
+      touch(row, event);
       // A reopen starts a new visit, in the same stage or another.
       deals.enter(row, event.data.stageId, event.occurredAt, event.position);
       return;
@@ -175,7 +180,8 @@ const DEAL_EVENTS = [
  */
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
-  version: 5,
+  // 6: deals keep the position of their last touch.
+  version: 6,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',

@@ -42,6 +42,12 @@ describe('the HTTP API at its edges', () => {
     expect(tooLong.statusCode).toBe(414);
     expect(tooLong.headers['content-type']).toContain('application/problem+json');
     expect(tooLong.json()).toMatchObject({ status: 414, title: 'URI too long', code: 'FST_ERR_MAX_PARAM_LENGTH' });
+
+    const events = await api.eventCount();
+    const text = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'content-type': 'text/plain' }, payload: JSON.stringify({ repId: 'x', name: 'X', role: 'rep' }) });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ title: 'Unsupported media type', code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    expect(await api.eventCount()).toBe(events);
     await api.close();
   });
 });
@@ -173,6 +179,77 @@ describe('amounts at their edges', () => {
     const adjusted = await api.app.inject({ method: 'POST', url: '/targets/t1/adjustment', headers: as('manager'), payload: { amount: 2 ** 53, reason: 'more' } });
     expect(adjusted.statusCode).toBe(400);
     expect(await api.eventCount()).toBe(events);
+    await api.close();
+  });
+});
+
+describe('explain on every projection read', () => {
+  it('gives the provenance of the figures of performance, channels, complaint statistics and stalled deals', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    // A deal found 40 days ago and untouched since is stalled in its lead stage (14 days allowed).
+    const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const old = await api.app.inject({
+      method: 'POST',
+      url: '/deals',
+      headers: as('rep'),
+      payload: { dealId: 'd2', customerId: 'acme', title: 'Spare parts', ownerRepId: 'ann', channel: 'direct', productLine: 'vans', product: 'parts', region: 'north', estimatedAmount: eur(5_000_00), expectedCloseDate: `${year + 1}-01-15`, occurredAt: fortyDaysAgo },
+    });
+    expect(old.statusCode).toBe(201);
+    await api.app.inject({ method: 'POST', url: '/complaints', headers: as('rep'), payload: { complaintId: 'k1', customerId: 'acme', dealId: 'd1', category: 'delivery', severity: 'low', description: 'late' } });
+    const window = `from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`;
+    const read = async (url: string) => {
+      const response = await api.app.inject({ method: 'GET', url, headers: as('viewer') });
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(200);
+      return response.json().result;
+    };
+    const signedAt = (await read('/deals/d1/timeline')).at(-1).position as string;
+
+    const [ann] = await read(`/performance?${window}&explain=true`);
+    expect(ann).toMatchObject({ id: 'ann', won: 1, provenance: { won: [{ dealId: 'd1', position: signedAt }], complaintsOnCustomers: [{ complaintId: 'k1' }] } });
+    expect((await read(`/performance?${window}`))[0]).not.toHaveProperty('provenance');
+    const channels = await read(`/channels?${window}&explain=true`);
+    expect(channels.find((c: { channel: string }) => c.channel === 'referral').provenance).toMatchObject({ won: [{ dealId: 'd1', position: signedAt }], customersAcquired: [{ dealId: 'd1' }] });
+    expect(await read('/complaints/stats?explain=true')).toMatchObject({ total: 1, provenance: { total: [{ complaintId: 'k1' }] } });
+    expect(await read('/deals/stalled?explain=true')).toMatchObject([{ dealId: 'd2', provenance: { lastTouch: old.json().position } }]);
+    expect((await read('/deals/stalled'))[0]).not.toHaveProperty('provenance');
+    await api.close();
+  });
+});
+
+describe('cursors while the list changes', () => {
+  it('places an item whose sort key changed by its new value, and with one knownAt on every page reads one unmoving list', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const lead = (dealId: string, amountMinor: number) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/deals',
+        headers: as('rep'),
+        payload: { dealId, customerId: 'acme', title: dealId, ownerRepId: 'ann', channel: 'direct', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(amountMinor), expectedCloseDate: `${year + 1}-01-15` },
+      });
+    await lead('d2', 1_000_00);
+    await lead('d3', 2_000_00);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = encodeURIComponent(new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const pages = async (extra: string, between?: () => Promise<unknown>) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/deals?sort=estimatedAmount&limit=1${extra}${cursor ? `&cursor=${cursor}` : ''}`;
+        const response = await api.app.inject({ method: 'GET', url, headers: as('viewer') });
+        expect(response.statusCode, response.body).toBe(200);
+        seen.push(...response.json().items.map((d: { dealId: string }) => d.dealId));
+        cursor = (response.json() as { nextCursor: string | null }).nextCursor;
+        if (seen.length === 1) await between?.();
+      } while (cursor);
+      return seen;
+    };
+    // d2 (1,000) is read first; then its estimate goes up to 500,000, above d1's 95,000 contract (estimate 100,000).
+    const raised = await pages('', () => api.app.inject({ method: 'POST', url: '/deals/d2/estimate', headers: as('rep'), payload: { amount: eur(500_000_00) } }));
+    expect(raised).toEqual(['d2', 'd3', 'd1', 'd2']);
+    expect(await pages(`&knownAt=${before}`)).toEqual(['d2', 'd3', 'd1']);
     await api.close();
   });
 });

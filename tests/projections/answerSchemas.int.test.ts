@@ -64,17 +64,17 @@ describe('the schemas of the answers, which the OpenAPI document shows', () => {
           }
         }
         expectDocumentedBy(answerOf(lifecyclesSchema), await models.customerLifecycles(at, { explain }), `lifecycles ${label}`);
+        expectDocumentedBy(answerOf(complaintStatsSchema), await models.complaintStats(at, { explain }), `complaint stats ${label} ${explain}`);
+        for (const by of ['rep', 'team'] as const) {
+          expectDocumentedBy(answerOf(performanceRowSchema.array()), await models.salesPerformance({ by, from: start, to: end + 1, explain }, at), `performance by ${by} ${label} ${explain}`);
+        }
+        expectDocumentedBy(answerOf(channelRowSchema.array()), await models.channels({ from: start, to: end + 1, explain }, at), `channels ${label} ${explain}`);
+        expectDocumentedBy(answerOf(stalledDealSchema.array()), await models.stalledDeals(at, { explain }), `stalled ${label} ${explain}`);
       }
       const progress = await models.targetProgress(undefined, at);
       expect(progress.result.length, label).toBeGreaterThan(0);
       expectDocumentedBy(answerOf(targetProgressSchema.array()), progress, `target progress ${label}`);
       expectDocumentedBy(answerOf(reevaluationSchema.array()), await models.reevaluateTargets({ attribution: 'ownerAtLead', creditOn: 'recordedAt' }, undefined, at), `what-if ${label}`);
-      expectDocumentedBy(answerOf(complaintStatsSchema), await models.complaintStats(at), `complaint stats ${label}`);
-      for (const by of ['rep', 'team'] as const) {
-        expectDocumentedBy(answerOf(performanceRowSchema.array()), await models.salesPerformance({ by, from: start, to: end + 1 }, at), `performance by ${by} ${label}`);
-      }
-      expectDocumentedBy(answerOf(channelRowSchema.array()), await models.channels({ from: start, to: end + 1 }, at), `channels ${label}`);
-      expectDocumentedBy(answerOf(stalledDealSchema.array()), await models.stalledDeals(at), `stalled ${label}`);
       for (const dealId of dealIds.filter((_, i) => i % 25 === 0)) {
         expectDocumentedBy(answerOf(timelineEntrySchema.array()), await models.dealTimeline(dealId, at), `timeline of ${dealId} ${label}`);
       }

@@ -167,4 +167,16 @@ describe('complaint statistics', () => {
   it('gives the reopen rate over complaints ever resolved', () => {
     expect(stats.reopenRate).toBe(0.5);
   });
+
+  it('with explain, names the complaints counted in the window and the position each was raised at', () => {
+    // Raising events are the 1st, 5th, 10th and 12th of the history.
+    expect(complaintStats(replay(complaintsProjection, c.events), now, { from: Date.parse('2026-06-05T00:00:00Z'), explain: true }).provenance).toEqual({
+      total: [
+        { complaintId: 'k2', position: '5' },
+        { complaintId: 'k3', position: '10' },
+        { complaintId: 'k4', position: '12' },
+      ],
+    });
+    expect(stats).not.toHaveProperty('provenance');
+  });
 });

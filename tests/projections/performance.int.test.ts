@@ -46,12 +46,30 @@ const sales = replay(salesProjection, h.events);
 const complaints = replay(complaintsProjection, h.events);
 const july = { from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
 
+/** The position of the event of this type in this stream (the last, when there are several), as answers give it. */
+const positionOf = (streamId: string, type: string): string => String(h.events.filter((e) => e.streamId === streamId && e.type === type).at(-1)?.position);
+const deal = (id: string, type: string) => ({ dealId: id, position: positionOf(`deal-${id}`, type) });
+const complaint = (id: string) => ({ complaintId: id, position: positionOf(`complaint-${id}`, 'ComplaintRaised') });
+
 describe('sales performance', () => {
   it('per rep: leads for the finder, wins for the owner at signing, ranked by revenue', () => {
     expect(salesPerformance(sales, complaints, { by: 'rep', ...july })).toEqual([
       { id: 'ann', leadsFound: 3, won: 2, lost: 1, revenue: { EUR: 400_000 }, winRate: 0.6667, meanCycleDays: 13.3333, averageDealSize: { EUR: 200_000 }, complaintsOnCustomers: 2, rank: 1 },
       { id: 'bo', leadsFound: 2, won: 1, lost: 0, revenue: { EUR: 50_000 }, winRate: 1, meanCycleDays: 5, averageDealSize: { EUR: 50_000 }, complaintsOnCustomers: 2, rank: 2 },
     ]);
+  });
+
+  it('with explain, names the deals and complaints behind each count and the position of the event that counts', () => {
+    const [ann, bo] = salesPerformance(sales, complaints, { by: 'rep', ...july, explain: true });
+    expect(ann?.provenance).toEqual({
+      leadsFound: [deal('A', 'LeadFound'), deal('G', 'LeadFound'), deal('B', 'LeadFound')],
+      won: [deal('A', 'ContractSigned'), deal('C', 'ContractSigned')],
+      lost: [deal('B', 'DealLost')],
+      complaintsOnCustomers: [complaint('k1'), complaint('k2')],
+    });
+    // C was found by bo: the lead is his, the win ann's.
+    expect(bo?.provenance).toMatchObject({ leadsFound: [deal('C', 'LeadFound'), deal('D', 'LeadFound')], won: [deal('D', 'ContractSigned')], lost: [] });
+    expect(salesPerformance(sales, complaints, { by: 'rep', ...july })[0]).not.toHaveProperty('provenance');
   });
 
   it('per team: what members did while in it', () => {
@@ -73,7 +91,25 @@ describe('channels', () => {
   });
 });
 
+describe('channels, explained', () => {
+  it('names the deals behind each count, and for customers acquired the first contract', () => {
+    const rows = channelPerformance(sales, { ...july, explain: true });
+    expect(rows.map((r) => [r.channel, r.provenance])).toEqual([
+      ['direct', { leads: [deal('C', 'LeadFound')], won: [deal('C', 'ContractSigned')], lost: [], customersAcquired: [deal('C', 'ContractSigned')] }],
+      ['exhibition', { leads: [deal('D', 'LeadFound')], won: [deal('D', 'ContractSigned')], lost: [], customersAcquired: [deal('D', 'ContractSigned')] }],
+      ['referral', { leads: [deal('A', 'LeadFound'), deal('G', 'LeadFound'), deal('B', 'LeadFound')], won: [deal('A', 'ContractSigned')], lost: [deal('B', 'DealLost')], customersAcquired: [] }],
+    ]);
+  });
+});
+
 describe('stalled deals', () => {
+  it('with explain, gives the position of the event that last touched each deal', () => {
+    expect(stalledDeals(sales, day('2026-07-31'), undefined, { explain: true }).map((s) => [s.dealId, s.provenance])).toEqual([
+      ['E', { lastTouch: positionOf('deal-E', 'LeadFound') }],
+      ['G', { lastTouch: positionOf('deal-G', 'DealMovedToStage') }],
+    ]);
+  });
+
   it('lists open deals untouched for longer than their stage allows, the longest first', () => {
     expect(stalledDeals(sales, day('2026-07-31')).map((s) => [s.dealId, s.stageId, s.daysStalled, s.thresholdDays])).toEqual([
       ['E', 'lead', 41, 14],
