@@ -40,7 +40,10 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const deal = sales.state.deals.get(request.params.id);
-    return deal ? dealView(deal, sales.state, readModels.now(pointInTime).getTime()) : sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
+    if (!deal) return sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
+    // The entity tag of the deal as it is now, for If-Match; a state in the past is not one to write against.
+    if (sales.from === 'live') reply.header('etag', `"${deal.streamVersion}"`);
+    return dealView(deal, sales.state, readModels.now(pointInTime).getTime());
   });
 
   typed.get(

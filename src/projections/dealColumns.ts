@@ -26,6 +26,7 @@ export const DEAL_COLUMNS = {
   offers: Int32Array,
   reopened: Int32Array,
   lateEntries: Int32Array,
+  streamVersion: Int32Array,
   entryCount: Int32Array,
   lastEntry: Int32Array,
   lastOwnerChange: Int32Array,

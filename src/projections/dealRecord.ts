@@ -45,6 +45,8 @@ export type DealRecord = {
   /** Last stage move, activity, quote or offer: what tells a moving deal from a stalled one. */
   readonly lastTouchAt: number;
   readonly lastTouchPosition: CompactPosition;
+  /** The version of the deal's stream after the last event the record reflects. */
+  readonly streamVersion: number;
   readonly lastContactAt: number | null;
   readonly offers: number;
   readonly reopened: number;

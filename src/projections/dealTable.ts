@@ -30,6 +30,7 @@ export type NewDeal = {
   stageId: string;
   at: number;
   position: Position;
+  streamVersion: number;
   late: boolean;
 };
 
@@ -129,6 +130,7 @@ export class DealTable implements DealColumns {
     c.corrected[row] = 0;
     c.lastTouchAt[row] = deal.at;
     c.lastTouchPosition[row] = c.leadPosition[row] as number;
+    c.streamVersion[row] = deal.streamVersion;
     c.lastContactAt[row] = Number.NaN;
     c.offers[row] = c.reopened[row] = 0;
     c.lateEntries[row] = deal.late ? 1 : 0;

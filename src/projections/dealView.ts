@@ -134,6 +134,9 @@ export class DealView implements DealRecord {
   get lastTouchAt(): number {
     return this.c.lastTouchAt[this.row] as number;
   }
+  get streamVersion(): number {
+    return this.c.streamVersion[this.row] as number;
+  }
   get lastTouchPosition(): CompactPosition {
     return this.t.positions.read(this.c.lastTouchPosition[this.row] as number) as CompactPosition;
   }
@@ -161,12 +164,12 @@ export class DealView implements DealRecord {
     const { dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency } = this;
     const { estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition } = this;
     const { contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor } = this;
-    const { lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries } = this;
+    const { lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries, streamVersion } = this;
     return {
       dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency,
       estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition,
       contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor,
-      lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries,
+      lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries, streamVersion,
     };
   }
 }

@@ -66,6 +66,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       stageId: d.stageId,
       at: event.occurredAt,
       position: event.position,
+      streamVersion: event.streamVersion,
       late,
     });
     return;
@@ -76,6 +77,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   const c = deals.rows.cols;
   const s = state.strings;
   if (late) c.lateEntries[row] = (c.lateEntries[row] as number) + 1;
+  c.streamVersion[row] = event.streamVersion;
   /** A stage move, activity, quote, offer or reopen: the deal is moving (its last touch is what stalled deals measure). */
   const touch = (row: number, event: ProjectedEvent): void => {
     c.lastTouchAt[row] = event.occurredAt;
@@ -180,7 +182,7 @@ const DEAL_EVENTS = [
  */
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
-  // 6: deals keep the position of their last touch.
+  // 6: deals keep the position of their last touch, and their stream's version.
   version: 6,
   eventTypes: [
     ...DEAL_EVENTS,

@@ -253,3 +253,26 @@ describe('cursors while the list changes', () => {
     await api.close();
   });
 });
+
+describe('conditional writes from a read', () => {
+  it('gives a deal read now its version as ETag, which If-Match then takes; a read in the past gives none', async () => {
+    const api = await anApi(dir);
+    const beforeContract = await aSignedDealAndATarget(api);
+    const now = await api.app.inject({ method: 'GET', url: '/deals/d1', headers: as('viewer') });
+    expect(now.headers.etag).toBe('"1"');
+    expect(now.json()).toMatchObject({ dealId: 'd1', streamVersion: 1, status: 'won' });
+    const then = await api.app.inject({ method: 'GET', url: `/deals/d1?knownAt=${encodeURIComponent(beforeContract)}`, headers: as('viewer') });
+    expect(then.json()).toMatchObject({ streamVersion: 0, status: 'open' });
+    expect(then.headers.etag).toBeUndefined();
+
+    // Another client reopens the deal; a write conditional on the version read is refused, one on the new version goes through.
+    const reopen = (ifMatch: string) => api.app.inject({ method: 'POST', url: '/deals/d1/reopen', headers: { ...as('rep'), 'if-match': ifMatch }, payload: { stageId: 'negotiation', reason: 'budget freed' } });
+    const first = await reopen(now.headers.etag as string);
+    expect(first.statusCode, first.body).toBe(200);
+    const stale = await api.app.inject({ method: 'POST', url: '/deals/d1/forecast-category', headers: { ...as('rep'), 'if-match': now.headers.etag as string }, payload: { category: 'commit' } });
+    expect(stale.json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: 2 });
+    const fresh = await api.app.inject({ method: 'GET', url: `/deals/d1?minPosition=${first.json().position}`, headers: as('viewer') });
+    expect(fresh.headers.etag).toBe('"2"');
+    await api.close();
+  });
+});

@@ -9,6 +9,7 @@ const serializerFor = (schema: unknown) => responseSerializer({ schema, method: 
 
 const won: DealView = {
   dealId: 'd1',
+  streamVersion: 6,
   title: 'Fleet "renewal" \u2014 Ümlaut\n',
   customerId: 'c1',
   pipelineId: 'standard',

@@ -10,6 +10,7 @@ import { instant, money, pageOf, position } from './fields.js';
 export const dealViewSchema = compiledView(
   z.object({
     dealId: z.string(),
+    streamVersion: z.number().int().describe("the version of the deal's stream this state reflects; read now, it is the ETag to send in If-Match"),
     title: z.string(),
     customerId: z.string(),
     pipelineId: z.string(),
@@ -40,6 +41,7 @@ export function dealView(deal: DealRecord, sales: SalesState, now: number): z.in
   const { contractMinor, currency } = deal;
   return {
     dealId: deal.dealId,
+    streamVersion: deal.streamVersion,
     title: deal.title,
     customerId: deal.customerId,
     pipelineId: deal.pipelineId,
