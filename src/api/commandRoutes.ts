@@ -89,14 +89,13 @@ export const commandResultSchema = z.object({
 const commandHeaders = z.object({
   'if-match': z
     .string()
-    .regex(/^(?:(?:W\/)?"-?\d+"|-?\d+)$/, 'must be the ETag of the write you read, a stream version in quotes ("*" is not supported)')
+    .regex(/^(?:(?:W\/)?"-?\d+"|-?\d+)$/, 'must be an ETag as this API gives it, a stream version in quotes ("*" is not supported)')
     .optional()
-    .describe('apply only if the resource is still at this version (ETag of the last write)'),
+    .describe('apply only if the resource is still at this version (the ETag of a write, or of a deal read now)'),
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),
 });
 
 const idParam = idSchema;
-
 
 /** One POST per domain command (DESIGN.md §3): validated by the command's schema, authorised by role, answered with version and position. */
 export function registerCommandRoutes(app: FastifyInstance, commands: CommandService, requireRole: (role: Role) => RoleCheck, metrics: Metrics): void {

@@ -19,7 +19,7 @@ export const performanceRowSchema = z.object({
   rank: z.number().int().describe('1 for the most revenue in the currency with the most of it, then the most wins'),
   provenance: z
     .object({
-      leadsFound: provenanceSchema.describe("the deals and their LeadFound"),
+      leadsFound: provenanceSchema.describe('the deals and their LeadFound'),
       won: provenanceSchema.describe('the deals and their ContractSigned'),
       lost: provenanceSchema.describe('the deals and their DealLost'),
       complaintsOnCustomers: complaintProvenanceSchema,

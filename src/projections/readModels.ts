@@ -143,9 +143,9 @@ export class ReadModels {
     return this.answer(at, [sales, customers, complaints], { customers: rows, counts: lifecycleCounts(rows, options.explain) });
   }
 
-  async complaintStats(at: PointInTime = {}, window: { from?: number; to?: number; explain?: boolean } = {}) {
+  async complaintStats(at: PointInTime = {}, options: { from?: number; to?: number; explain?: boolean } = {}) {
     const complaints = await this.runner.stateAt(complaintsProjection, at, { maxReplay: this.settings.maxReplay });
-    return this.answer(at, [complaints], complaintStats(complaints.state, this.now(at).getTime(), { ...window, sla: this.settings.complaintSla }));
+    return this.answer(at, [complaints], complaintStats(complaints.state, this.now(at).getTime(), { ...options, sla: this.settings.complaintSla }));
   }
 
   async salesPerformance(query: Parameters<typeof salesPerformance>[2], at: PointInTime = {}) {

@@ -44,6 +44,12 @@ export function ownerAt(deal: DealRecord, at: number): string {
   return owner;
 }
 
+/** A stage move, activity, quote, offer or reopen: the deal is moving (its last touch is what stalled deals measure). */
+function touch(deals: DealTable, row: number, event: ProjectedEvent): void {
+  deals.rows.cols.lastTouchAt[row] = event.occurredAt;
+  deals.rows.cols.lastTouchPosition[row] = deals.positions.write(event.position);
+}
+
 function applyDeal(state: SalesState, event: ProjectedEvent): void {
   const dealId = idOf(event.streamId);
   const deals = state.deals;
@@ -78,26 +84,21 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
   const s = state.strings;
   if (late) c.lateEntries[row] = (c.lateEntries[row] as number) + 1;
   c.streamVersion[row] = event.streamVersion;
-  /** A stage move, activity, quote, offer or reopen: the deal is moving (its last touch is what stalled deals measure). */
-  const touch = (row: number, event: ProjectedEvent): void => {
-    c.lastTouchAt[row] = event.occurredAt;
-    c.lastTouchPosition[row] = deals.positions.write(event.position);
-  };
   switch (event.type) {
     case 'DealMovedToStage':
       deals.enter(row, event.data.toStageId, event.occurredAt, event.position);
-      touch(row, event);
+      touch(deals, row, event);
       return;
     case 'ActivityLogged':
-      touch(row, event);
+      touch(deals, row, event);
       c.lastContactAt[row] = event.occurredAt;
       return;
     case 'QuoteSent':
-      touch(row, event);
+      touch(deals, row, event);
       return;
     case 'OfferMade':
       c.offers[row] = event.data.round;
-      touch(row, event);
+      touch(deals, row, event);
       return;
     case 'EstimatedAmountChanged':
       c.estimatedMinor[row] = event.data.amount.amountMinor;
@@ -136,7 +137,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       if (!Number.isNaN(closedAt)) deals.keepPriorClose(row, closedAt);
       deals.open(row);
       c.reopened[row] = (c.reopened[row] as number) + 1;
-      touch(row, event);
+      touch(deals, row, event);
       // A reopen starts a new visit, in the same stage or another.
       deals.enter(row, event.data.stageId, event.occurredAt, event.position);
       return;
