@@ -276,3 +276,16 @@ describe('conditional writes from a read', () => {
     await api.close();
   });
 });
+
+describe('problem titles', () => {
+  it('name what went wrong for a body too large and for too many requests', async () => {
+    const api = await anApi(dir, { rateLimitPerMinute: 2 });
+    const large = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(1_100_000) }) });
+    expect(large.json()).toMatchObject({ status: 413, title: 'Payload too large' });
+    await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
+    await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
+    const limited = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') });
+    expect(limited.json()).toMatchObject({ status: 429, title: 'Too many requests', code: 'RATE_LIMITED' });
+    await api.close();
+  });
+});
