@@ -88,6 +88,9 @@ export const isOpenAt = (complaint: ComplaintRecord, at: number): boolean =>
   complaint.openSpans.some((span) => span.from <= at && (span.to === null || at < span.to));
 
 /** Per severity: acknowledge within `acknowledgeHours`, resolve within `resolveDays` (DESIGN.md §4 defaults). */
+/** With explain: the complaints behind a figure, each with the position it was raised at. */
+export const complaintsBehind = (complaints: readonly ComplaintRecord[]) => complaints.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) }));
+
 export type ComplaintSla = Record<Severity, { acknowledgeHours: number; resolveDays: number }>;
 export const DEFAULT_COMPLAINT_SLA: ComplaintSla = {
   high: { acknowledgeHours: 4, resolveDays: 2 },
@@ -161,6 +164,6 @@ export function complaintStats(state: ComplaintsState, now: number, options: { f
     acknowledgeBreaches,
     resolveBreaches,
     reopenRate: round(ratio(list.filter((c) => c.reopened > 0).length, everResolved)),
-    ...(options.explain ? { provenance: { total: list.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) })) } } : {}),
+    ...(options.explain ? { provenance: { total: complaintsBehind(list) } } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { instantSchema, perCurrencySchema, provenanceSchema } from './answer.js'
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
 import { isOpenAt } from './complaints.js';
 import type { CustomersState } from './customers.js';
+import { dealsBehind } from './dealRecord.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { DAY_MS, addTo } from './stats.js';
 
@@ -156,7 +157,7 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
       lastContactAt: contacts.length > 0 ? new Date(Math.max(...contacts)).toISOString() : null,
       openComplaints: own.filter((c) => isOpenAt(c, now)).length,
       lastSatisfaction: customer.satisfaction.filter((s) => s.at <= now).at(-1)?.score ?? null,
-      ...(context.explain ? { provenance: { contracts: won.map((d) => ({ dealId: d.dealId, position: String(d.signedPosition) })) } } : {}),
+      ...(context.explain ? { provenance: { contracts: dealsBehind(won, (d) => d.signedPosition) } } : {}),
     };
   });
   classify(rows);

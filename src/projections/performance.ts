@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { complaintProvenanceSchema, instantSchema, perCurrencySchema, positionSchema, provenanceSchema } from './answer.js';
+import { complaintsBehind } from './complaints.js';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
-import type { CompactPosition } from './dealRecord.js';
+import { dealsBehind } from './dealRecord.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
+
+// The provenance of the counts performance and channels share, each event named.
+const leadsBehindSchema = provenanceSchema.describe('the deals and their LeadFound');
+const wonBehindSchema = provenanceSchema.describe('the deals and their ContractSigned');
+const lostBehindSchema = provenanceSchema.describe('the deals and their DealLost');
 
 export const performanceRowSchema = z.object({
   id: z.string().describe('the rep or team'),
@@ -19,9 +25,9 @@ export const performanceRowSchema = z.object({
   rank: z.number().int().describe('1 for the most revenue in the currency with the most of it, then the most wins'),
   provenance: z
     .object({
-      leadsFound: provenanceSchema.describe('the deals and their LeadFound'),
-      won: provenanceSchema.describe('the deals and their ContractSigned'),
-      lost: provenanceSchema.describe('the deals and their DealLost'),
+      leadsFound: leadsBehindSchema,
+      won: wonBehindSchema,
+      lost: lostBehindSchema,
       complaintsOnCustomers: complaintProvenanceSchema,
     })
     .optional()
@@ -31,9 +37,6 @@ export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 
 type Tally = { leads: DealRecord[]; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
 
-/** The deals behind a count, each with the position of the event that counts it. */
-const dealsBehind = (deals: readonly DealRecord[], position: (deal: DealRecord) => CompactPosition | null) =>
-  deals.map((d) => ({ dealId: d.dealId, position: String(position(d)) }));
 const atLead = (d: DealRecord) => d.leadPosition;
 const atClose = (d: DealRecord) => d.closedPosition;
 
@@ -96,7 +99,7 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
               leadsFound: dealsBehind(t.leads, atLead),
               won: dealsBehind(t.won, atClose),
               lost: dealsBehind(t.lost, atClose),
-              complaintsOnCustomers: raised.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) })),
+              complaintsOnCustomers: complaintsBehind(raised),
             },
           }
         : {}),
@@ -121,9 +124,9 @@ export const channelRowSchema = z.object({
   customersAcquired: z.number().int().describe('customers whose first contract came through the channel in the window'),
   provenance: z
     .object({
-      leads: provenanceSchema.describe('the deals and their LeadFound'),
-      won: provenanceSchema.describe('the deals and their ContractSigned'),
-      lost: provenanceSchema.describe('the deals and their DealLost'),
+      leads: leadsBehindSchema,
+      won: wonBehindSchema,
+      lost: lostBehindSchema,
       customersAcquired: provenanceSchema.describe("each customer's first won deal and its ContractSigned"),
     })
     .optional()
