@@ -84,7 +84,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     everyAnswersHeaders = registerSecurityHeaders(app);
-    if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins] });
+    // Browser code may read the headers a client acts on: the version for If-Match, when to retry, the request's id.
+    const exposedHeaders = ['etag', 'retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+    if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins], exposedHeaders });
   }
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));

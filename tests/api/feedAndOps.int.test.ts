@@ -120,4 +120,20 @@ describe('protection', () => {
     }
     await api.close();
   });
+
+  it('lets a configured origin call from a browser and read the version and retry headers, and no other origin', async () => {
+    const api = await anApi(dir, { corsOrigins: ['https://dash.example'] });
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'ann', name: 'Ann', role: 'rep' } });
+    const allowed = await api.app.inject({ method: 'GET', url: '/reps/ann', headers: { ...as('viewer'), origin: 'https://dash.example' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://dash.example');
+    expect(String(allowed.headers['access-control-expose-headers']).split(/, */)).toEqual(expect.arrayContaining(['etag', 'retry-after', 'x-request-id']));
+    expect(allowed.headers.etag).toBe('"0"');
+    const preflight = await api.app.inject({ method: 'OPTIONS', url: '/reps/ann/team', headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,if-match' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://dash.example');
+
+    const other = await api.app.inject({ method: 'GET', url: '/reps/ann', headers: { ...as('viewer'), origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    await api.close();
+  });
 });
