@@ -91,7 +91,7 @@ const commandHeaders = z.object({
     .string()
     .regex(/^(?:(?:W\/)?"-?\d+"|-?\d+)$/, 'must be an ETag as this API gives it, a stream version in quotes ("*" is not supported)')
     .optional()
-    .describe('apply only if the resource is still at this version (the ETag of a write, or of a deal read now)'),
+    .describe('apply only if the resource is still at this version (the ETag of a write, or of the resource read now)'),
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),
 });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { complaintStatusSchema } from '../domain/complaint/decider.js';
@@ -10,6 +10,7 @@ import { dealStatusSchema } from '../projections/dealRecord.js';
 import { customerClassSchema, lifecycleStageSchema } from '../projections/lifecycle.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import type { StateAt } from '../projections/runnerTypes.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
 import { targetStatusSchema, targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
@@ -27,6 +28,14 @@ import { teamView, teamViewSchema } from './views/team.js';
 
 const at = pointInTimeQuery;
 
+/**
+ * The entity tag of a resource read as it is now, for If-Match: its stream's version. A state in
+ * the past (or replayed to an `asOf`) is not one to write against, so it gets none.
+ */
+function tag(reply: FastifyReply, read: Pick<StateAt<unknown>, 'from'>, record: { streamVersion: number }): void {
+  if (read.from === 'live') reply.header('etag', `"${record.streamVersion}"`);
+}
+
 /** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
 export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, runner: ProjectionRunner, minPositionWaitMs: number, requireRole: (role: Role) => RoleCheck): void {
   const resolve = pointInTimeResolver(runner, minPositionWaitMs);
@@ -41,8 +50,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const deal = sales.state.deals.get(request.params.id);
     if (!deal) return sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
-    // The entity tag of the deal as it is now, for If-Match; a state in the past is not one to write against.
-    if (sales.from === 'live') reply.header('etag', `"${deal.streamVersion}"`);
+    tag(reply, sales, deal);
     return dealView(deal, sales.state, readModels.now(pointInTime).getTime());
   });
 
@@ -91,6 +99,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const facts = sales.state.customers.get(request.params.id);
     const record = customers.state.customers.get(request.params.id);
     if (!facts || !record) return sendNotFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
+    tag(reply, customers, record);
     return customerView(facts, record);
   });
 
@@ -127,7 +136,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
     const complaint = complaints.state.complaints.get(request.params.id);
-    return complaint ? complaintView(complaint) : sendNotFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
+    if (!complaint) return sendNotFound(reply, 'COMPLAINT_NOT_FOUND', request.params.id);
+    tag(reply, complaints, complaint);
+    return complaintView(complaint);
   });
 
   typed.get(
@@ -159,7 +170,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const targets = await readModels.stateOf(targetsProjection, pointInTime);
     const target = targets.state.targets.get(request.params.id);
-    return target ? targetView(target) : sendNotFound(reply, 'TARGET_NOT_FOUND', request.params.id);
+    if (!target) return sendNotFound(reply, 'TARGET_NOT_FOUND', request.params.id);
+    tag(reply, targets, target);
+    return targetView(target);
   });
 
   typed.get(
@@ -186,7 +199,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const pipeline = sales.state.pipelines.get(request.params.id);
-    return pipeline?.status === 'defined' ? pipelineView(pipeline) : sendNotFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
+    if (pipeline?.status !== 'defined') return sendNotFound(reply, 'PIPELINE_NOT_FOUND', request.params.id);
+    tag(reply, sales, pipeline);
+    return pipelineView(pipeline);
   });
 
   typed.get('/reps/:id', route('A rep, with team membership over time', 'rep', { params: idParams, querystring: at, response: answers(repViewSchema) }), async (request, reply) => {
@@ -194,7 +209,9 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     if (!pointInTime) return reply;
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const rep = sales.state.reps.get(request.params.id);
-    return rep ? repView(rep, readModels.now(pointInTime).getTime()) : sendNotFound(reply, 'REP_NOT_FOUND', request.params.id);
+    if (!rep) return sendNotFound(reply, 'REP_NOT_FOUND', request.params.id);
+    tag(reply, sales, rep);
+    return repView(rep, readModels.now(pointInTime).getTime());
   });
 
   typed.get('/reps', route('Reps, filtered, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional(), sort: sortQuery(['name']) }), response: answers(repPageSchema) }), async (request, reply) => {
@@ -213,6 +230,8 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const now = readModels.now(pointInTime).getTime();
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const team = sales.state.teams.get(request.params.id);
-    return team ? teamView(team, sales.state, now) : sendNotFound(reply, 'TEAM_NOT_FOUND', request.params.id);
+    if (!team) return sendNotFound(reply, 'TEAM_NOT_FOUND', request.params.id);
+    tag(reply, sales, team);
+    return teamView(team, sales.state, now);
   });
 }

@@ -25,13 +25,16 @@ export type ComplaintRecord = {
   reopened: number;
   /** When it was open: [raised or reopened, resolved) spans, for "open at instant T". */
   openSpans: { from: number; to: number | null }[];
+  /** The version of the complaint's stream this record reflects: the ETag of a complaint read now. */
+  streamVersion: number;
 };
 
 export type ComplaintsState = { complaints: Map<string, ComplaintRecord> };
 
 export const complaintsProjection: Projection<ComplaintsState> = {
   name: 'complaints',
-  version: 1,
+  // 2: records keep their stream's version.
+  version: 2,
   eventTypes: ['ComplaintRaised', 'ComplaintAcknowledged', 'ComplaintEscalated', 'ComplaintResolved', 'ComplaintClosed', 'ComplaintReopened'],
   init: () => ({ complaints: new Map() }),
   apply(state, event) {
@@ -48,11 +51,13 @@ export const complaintsProjection: Projection<ComplaintsState> = {
         escalations: 0,
         reopened: 0,
         openSpans: [{ from: event.occurredAt, to: null }],
+        streamVersion: event.streamVersion,
       });
       return;
     }
     const complaint = state.complaints.get(idOf(event.streamId));
     if (!complaint) return;
+    complaint.streamVersion = event.streamVersion;
     const openSpan = complaint.openSpans.at(-1);
     switch (event.type) {
       case 'ComplaintAcknowledged':

@@ -10,6 +10,8 @@ export type CustomerRecord = {
   visitsPlanned: number;
   visitsCompleted: number;
   lastVisitAt: number | null;
+  /** The version of the customer's stream this record reflects: the ETag of a customer read now. */
+  streamVersion: number;
 };
 
 export type CustomersState = { customers: Map<string, CustomerRecord> };
@@ -17,7 +19,8 @@ export type CustomersState = { customers: Map<string, CustomerRecord> };
 /** Customers with what their lifecycle needs besides contracts and complaints: satisfaction and visits. */
 export const customersProjection: Projection<CustomersState> = {
   name: 'customers',
-  version: 1,
+  // 2: records keep their stream's version.
+  version: 2,
   eventTypes: ['CustomerRegistered', 'CustomerProfileUpdated', 'FollowUpVisitPlanned', 'FollowUpVisitCompleted', 'SatisfactionRecorded'],
   init: () => ({ customers: new Map() }),
   apply(state, event) {
@@ -32,11 +35,13 @@ export const customersProjection: Projection<CustomersState> = {
         visitsPlanned: 0,
         visitsCompleted: 0,
         lastVisitAt: null,
+        streamVersion: event.streamVersion,
       });
       return;
     }
     const customer = state.customers.get(idOf(event.streamId));
     if (!customer) return;
+    customer.streamVersion = event.streamVersion;
     switch (event.type) {
       case 'CustomerProfileUpdated':
         if (event.data.segment) customer.segment = event.data.segment;

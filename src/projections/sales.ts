@@ -17,11 +17,14 @@ import { packSegments, partText, textPart, unpackSegments } from './table/segmen
 export type { CompactPosition, DealRecord, OwnerChange, StageEntry } from './dealTable.js';
 export type { CustomerFacts } from './customerTable.js';
 
-export type RepFacts = { repId: string; name: string; role: RepRole; departedAt: number | null; spans: MembershipSpan[] };
-export type TeamFacts = { teamId: string; name: string; region: string; managerRepId: string };
+/** The version of a record's stream that the record reflects: the ETag of a read now. */
+type Versioned = { streamVersion: number };
+export type RepFacts = Versioned & { repId: string; name: string; role: RepRole; departedAt: number | null; spans: MembershipSpan[] };
+export type TeamFacts = Versioned & { teamId: string; name: string; region: string; managerRepId: string };
+export type PipelineFacts = Versioned & PipelineState;
 
 export type SalesState = {
-  pipelines: Map<string, PipelineState>;
+  pipelines: Map<string, PipelineFacts>;
   reps: Map<string, RepFacts>;
   teams: Map<string, TeamFacts>;
   customers: CustomerTable;
@@ -183,8 +186,8 @@ const DEAL_EVENTS = [
  */
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
-  // 6: deals keep the position of their last touch, and their stream's version.
-  version: 6,
+  // 6: deals keep the position of their last touch, and their stream's version. 7: so do pipelines, reps and teams.
+  version: 7,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',
@@ -233,25 +236,29 @@ export const salesProjection: Projection<SalesState> = {
       case 'StagesReordered':
       case 'StageRetired': {
         const id = idOf(event.streamId);
-        state.pipelines.set(id, pipelineDecider.evolve(state.pipelines.get(id) ?? pipelineDecider.initialState, event));
+        state.pipelines.set(id, { ...pipelineDecider.evolve(state.pipelines.get(id) ?? pipelineDecider.initialState, event), streamVersion: event.streamVersion });
         return;
       }
       case 'RepHired':
-        state.reps.set(event.data.repId, { repId: event.data.repId, name: event.data.name, role: event.data.role, departedAt: null, spans: [] });
+        state.reps.set(event.data.repId, { repId: event.data.repId, name: event.data.name, role: event.data.role, departedAt: null, spans: [], streamVersion: event.streamVersion });
         return;
       case 'RepJoinedTeam':
       case 'RepLeftTeam': {
         const rep = state.reps.get(idOf(event.streamId));
-        if (rep) recordMembership(rep.spans, { type: event.type, data: { teamId: intern(state, event.data.teamId) } }, event.occurredAt);
+        if (!rep) return;
+        recordMembership(rep.spans, { type: event.type, data: { teamId: intern(state, event.data.teamId) } }, event.occurredAt);
+        rep.streamVersion = event.streamVersion;
         return;
       }
       case 'RepDeparted': {
         const rep = state.reps.get(idOf(event.streamId));
-        if (rep) rep.departedAt = event.occurredAt;
+        if (!rep) return;
+        rep.departedAt = event.occurredAt;
+        rep.streamVersion = event.streamVersion;
         return;
       }
       case 'TeamFormed':
-        state.teams.set(event.data.teamId, { ...event.data });
+        state.teams.set(event.data.teamId, { ...event.data, streamVersion: event.streamVersion });
         return;
       case 'CustomerRegistered': {
         const d = event.data;

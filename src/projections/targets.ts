@@ -17,6 +17,8 @@ export type TargetRecord = z.infer<typeof targetSetSchema> & {
   setPosition: Position;
   adjustments: TargetAdjustment[];
   withdrawnAt: number | null;
+  /** The version of the target's stream this record reflects: the ETag of a target read now. */
+  streamVersion: number;
 };
 
 export type TargetsState = { targets: Map<string, TargetRecord> };
@@ -24,7 +26,8 @@ export type TargetsState = { targets: Map<string, TargetRecord> };
 /** Targets as set, with the history of their adjustments and withdrawal. Progress is a query over it and the sales state. */
 export const targetsProjection: Projection<TargetsState> = {
   name: 'targets',
-  version: 1,
+  // 2: records keep their stream's version.
+  version: 2,
   eventTypes: ['TargetSet', 'TargetAdjusted', 'TargetWithdrawn'],
   init: () => ({ targets: new Map() }),
   apply(state, event) {
@@ -36,11 +39,13 @@ export const targetsProjection: Projection<TargetsState> = {
         setPosition: event.position,
         adjustments: [],
         withdrawnAt: null,
+        streamVersion: event.streamVersion,
       });
       return;
     }
     const target = state.targets.get(idOf(event.streamId));
     if (!target) return;
+    target.streamVersion = event.streamVersion;
     if (event.type === 'TargetAdjusted') {
       target.adjustments.push({ at: event.occurredAt, ...event.data, position: event.position });
       target.amount = event.data.amount;

@@ -277,6 +277,50 @@ describe('conditional writes from a read', () => {
   });
 });
 
+describe('conditional writes from a read of any resource', () => {
+  // Each resource read now, and a command on it that If-Match can make conditional (a team takes no command after it is formed).
+  const resources = [
+    { read: '/customers/acme', version: 0, write: { url: '/customers/acme/satisfaction', payload: { score: 4, source: 'call' } } },
+    { read: '/complaints/c1', version: 0, write: { url: '/complaints/c1/acknowledgement', payload: {} } },
+    { read: '/targets/t1', version: 0, write: { url: '/targets/t1/adjustment', payload: { amount: 600_000_00, reason: 'new quarter plan' } } },
+    { read: '/reps/ann', version: 1, write: { url: '/reps/ann/team-departure', payload: {} } },
+    { read: '/pipelines/standard', version: 0, write: { url: '/pipelines/standard/stages/proposal/probability', payload: { probability: 0.45 } } },
+    { read: '/teams/north', version: 0, write: null },
+  ];
+
+  it.each(resources)('gives $read read now its version as ETag, and If-Match takes it once', async ({ read, version, write }) => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    await api.app.inject({ method: 'POST', url: '/complaints', headers: as('rep'), payload: { complaintId: 'c1', customerId: 'acme', category: 'delivery', severity: 'low', description: 'late' } });
+
+    const now = await api.app.inject({ method: 'GET', url: read, headers: as('viewer') });
+    expect(now.statusCode, now.body).toBe(200);
+    expect(now.headers.etag).toBe(`"${version}"`);
+    expect(now.json()).toMatchObject({ streamVersion: version });
+    if (write === null) return api.close();
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const beforeWrite = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const conditional = (ifMatch: string) => api.app.inject({ method: 'POST', url: write.url, headers: { ...as('manager'), 'if-match': ifMatch }, payload: write.payload });
+    const first = await conditional(now.headers.etag as string);
+    expect(first.statusCode, first.body).toBe(200);
+    const events = await api.eventCount();
+    const stale = await conditional(now.headers.etag as string);
+    expect(stale.json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: version + 1 });
+    expect(await api.eventCount()).toBe(events);
+
+    const fresh = await api.app.inject({ method: 'GET', url: `${read}?minPosition=${first.json().position}`, headers: as('viewer') });
+    expect(fresh.headers.etag).toBe(`"${version + 1}"`);
+    expect(fresh.json()).toMatchObject({ streamVersion: version + 1 });
+    // A state in the past is not one to write against: it shows its version, with no ETag.
+    const then = await api.app.inject({ method: 'GET', url: `${read}?asOf=${encodeURIComponent(beforeWrite)}`, headers: as('viewer') });
+    expect(then.json()).toMatchObject({ streamVersion: version });
+    expect(then.headers.etag).toBeUndefined();
+    await api.close();
+  });
+});
+
 describe('problem titles', () => {
   it('name what went wrong for a body too large and for too many requests', async () => {
     const api = await anApi(dir, { rateLimitPerMinute: 2 });

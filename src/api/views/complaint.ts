@@ -4,12 +4,13 @@ import { severitySchema } from '../../domain/complaint/events.js';
 import type { ComplaintRecord } from '../../projections/complaints.js';
 import { isoInstant, isoOrNull } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
-import { instant, pageOf, position } from './fields.js';
+import { instant, pageOf, position, streamVersion } from './fields.js';
 
 /** A complaint: where it is in its handling, when each step happened, and when it was open. */
 export const complaintViewSchema = compiledView(
   z.object({
     complaintId: z.string(),
+    streamVersion,
     customerId: z.string(),
     dealId: z.string().nullable(),
     category: z.string(),
@@ -31,6 +32,7 @@ export const complaintPageSchema = pageOf(complaintViewSchema);
 export function complaintView(c: ComplaintRecord): z.infer<typeof complaintViewSchema> {
   return {
     complaintId: c.complaintId,
+    streamVersion: c.streamVersion,
     customerId: c.customerId,
     dealId: c.dealId,
     category: c.category,

@@ -5,12 +5,13 @@ import { customerLifecycleSchema } from '../../projections/lifecycle.js';
 import type { CustomerFacts } from '../../projections/sales.js';
 import { isoInstant } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
-import { instant, pageOf } from './fields.js';
+import { instant, pageOf, streamVersion } from './fields.js';
 
 /** A customer: its profile, its follow-up visits and the satisfaction it reported. */
 export const customerViewSchema = compiledView(
   z.object({
     customerId: z.string(),
+    streamVersion,
     name: z.string(),
     segment: z.string(),
     region: z.string(),
@@ -28,6 +29,7 @@ export const customerLifecyclePageSchema = pageOf(customerLifecycleSchema);
 export function customerView(facts: CustomerFacts, record: CustomerRecord): z.infer<typeof customerViewSchema> {
   return {
     customerId: facts.customerId,
+    streamVersion: record.streamVersion,
     name: facts.name,
     segment: facts.segment,
     region: facts.region,

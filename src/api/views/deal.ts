@@ -4,13 +4,13 @@ import type { DealRecord, SalesState } from '../../projections/sales.js';
 import { teamOf } from '../../projections/sales.js';
 import { isoInstant, isoOrNull } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
-import { instant, money, pageOf, position } from './fields.js';
+import { instant, money, pageOf, position, streamVersion } from './fields.js';
 
 /** A deal as the API shows it: its current facts and its stage history, with the position of each entry. */
 export const dealViewSchema = compiledView(
   z.object({
     dealId: z.string(),
-    streamVersion: z.number().int().describe("the version of the deal's stream this state reflects; read now, it is the ETag to send in If-Match"),
+    streamVersion,
     title: z.string(),
     customerId: z.string(),
     pipelineId: z.string(),

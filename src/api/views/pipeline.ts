@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { PipelineState } from '../../domain/pipeline/decider.js';
+import type { PipelineFacts } from '../../projections/sales.js';
 import { stageSchema } from '../../domain/pipeline/events.js';
 import { compiledView } from '../serializer.js';
+import { streamVersion } from './fields.js';
 
 /** A pipeline as defined at the read's point in time: its stages in order, retired ones included. */
 export const pipelineViewSchema = compiledView(
   z.object({
     status: z.literal('defined'),
     pipelineId: z.string(),
+    streamVersion,
     name: z.string(),
     stages: z.array(
       stageSchema.extend({
@@ -18,10 +20,11 @@ export const pipelineViewSchema = compiledView(
   }),
 );
 
-export function pipelineView(pipeline: PipelineState & { status: 'defined' }): z.infer<typeof pipelineViewSchema> {
+export function pipelineView(pipeline: PipelineFacts & { status: 'defined' }): z.infer<typeof pipelineViewSchema> {
   return {
     status: pipeline.status,
     pipelineId: pipeline.pipelineId,
+    streamVersion: pipeline.streamVersion,
     name: pipeline.name,
     stages: pipeline.stages.map((s) => ({ stageId: s.stageId, name: s.name, probability: s.probability, retired: s.retired })),
   };

@@ -5,12 +5,13 @@ import { targetScopeViewSchema, targetStatusSchema } from '../../projections/tar
 import type { TargetRecord } from '../../projections/targets.js';
 import { isoInstant, isoOrNull } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
-import { instant, pageOf, position } from './fields.js';
+import { instant, pageOf, position, streamVersion } from './fields.js';
 
 /** A target as set, with its current amount and the history of its adjustments. */
 export const targetViewSchema = compiledView(
   z.object({
     targetId: z.string(),
+    streamVersion,
     period: z.string().describe('a year (2026), a quarter (2026-Q3) or a month (2026-07)'),
     metric: targetMetricSchema,
     scope: targetScopeViewSchema,
@@ -29,6 +30,7 @@ export const targetPageSchema = pageOf(targetViewSchema);
 export function targetView(t: TargetRecord): z.infer<typeof targetViewSchema> {
   return {
     targetId: t.targetId,
+    streamVersion: t.streamVersion,
     period: t.period,
     metric: t.metric,
     scope: { kind: t.scope.kind, id: t.scope.id },
