@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { eventTypeNames } from '../application/aggregates.js';
 import { eventMetadataSchema } from '../eventstore/port.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { Role } from './auth.js';
@@ -12,7 +13,17 @@ const MAX_FEED_PAGE = 1000;
 const HEARTBEAT_MS = 15_000;
 
 const positionText = z.string().regex(/^\d+$/, 'must be a position as given by this API');
-const types = z.string().regex(/^[A-Za-z0-9,]+$/, 'must be comma-separated event type names').optional().describe('only these event types');
+const known = new Set(eventTypeNames);
+const types = z
+  .string()
+  .regex(/^[A-Za-z0-9,]+$/, 'must be comma-separated event type names')
+  // A misspelt type would otherwise match nothing, and a feed that stays empty looks like a quiet one.
+  .superRefine((list, context) => {
+    const unknown = list.split(',').filter((type) => !known.has(type));
+    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `${unknown.map((t) => `"${t}"`).join(', ')}: not an event type of this engine; the types are ${eventTypeNames.join(', ')}` });
+  })
+  .optional()
+  .describe(`only these event types, comma-separated: ${eventTypeNames.join(', ')}`);
 
 /** An event as the feed shows it: where it is in the log and in its stream, its payload as stored, and its metadata. */
 export const feedEventSchema = z.object({

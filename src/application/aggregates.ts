@@ -36,3 +36,15 @@ export const reps = aggregate('rep', repDecider, repEventSchema);
 export const teams = aggregate('team', teamDecider, teamEventSchema);
 export const customerNames = aggregate('customerName', reservationDecider('CUSTOMER_NAME_TAKEN'), reservationEventSchema);
 export const targetKeys = aggregate('targetKey', reservationDecider('TARGET_ALREADY_SET'), reservationEventSchema);
+
+/** Every event type this engine writes: what the event feed can be filtered by. */
+export const eventTypeNames: readonly string[] = [
+  pipelineEventSchema,
+  dealEventSchema,
+  customerEventSchema,
+  complaintEventSchema,
+  targetEventSchema,
+  repEventSchema,
+  teamEventSchema,
+  reservationEventSchema,
+].flatMap((union) => union.options.map((option) => option.shape.type.value));

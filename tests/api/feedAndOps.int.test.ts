@@ -17,6 +17,20 @@ describe('event feed', () => {
     await api.close();
   });
 
+  it('refuses a type filter naming a type the engine does not write, rather than answering an empty feed', async () => {
+    const api = await anApi(dir);
+    for (const url of ['/events?types=RepHired,RepHried', '/events/stream?types=RepHried']) {
+      const response = await api.app.inject({ method: 'GET', url, headers: as('viewer') });
+      expect(response.statusCode, url).toBe(400);
+      const [issue] = response.json().issues;
+      expect(issue.field).toBe('querystring.types');
+      expect(issue.rule).toMatch(/^"RepHried": not an event type of this engine; the types are .*RepHired/);
+    }
+    // The reservations' events are the engine's too.
+    expect((await api.app.inject({ method: 'GET', url: '/events?types=ReservationTaken,ContractSigned', headers: as('viewer') })).statusCode).toBe(200);
+    await api.close();
+  });
+
   it('streams events live as Server-Sent Events, resuming after Last-Event-ID', async () => {
     const api = await anApi(dir);
     await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('a') });
