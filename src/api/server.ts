@@ -82,8 +82,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-    everyAnswersHeaders = registerSecurityHeaders(app);
+    const securityHeaders = registerSecurityHeaders(app);
+    everyAnswersHeaders = securityHeaders.everyAnswer;
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: securityHeaders.documents } });
     // Browser code may read the headers a client acts on: the version for If-Match, when to retry, the request's id.
     const exposedHeaders = ['etag', 'retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins], exposedHeaders });
