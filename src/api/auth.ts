@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 export const roles = ['viewer', 'rep', 'manager', 'admin'] as const;
@@ -32,7 +32,7 @@ export function parseApiKeys(text: string): ApiKey[] {
     });
 }
 
-export const sha256Hex = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+export const sha256Hex = (secret: string): string => hash('sha256', secret, 'hex');
 
 /** A new random admin key, for a first start with none configured. */
 export function generateAdminKey(): { secret: string; key: ApiKey } {
@@ -48,7 +48,8 @@ export function generateAdminKey(): { secret: string; key: ApiKey } {
 export function keyring(keys: readonly ApiKey[]): (secret: string) => ApiKey | null {
   const known = keys.map((key) => ({ key, digest: Buffer.from(key.sha256, 'hex') }));
   return (secret) => {
-    const digest = createHash('sha256').update(secret).digest();
+    // One-shot: every request pays for it, and it takes about 0.6 µs where a Hash object takes 1.
+    const digest = hash('sha256', secret, 'buffer');
     let found: ApiKey | null = null;
     for (const { key, digest: expected } of known) if (timingSafeEqual(digest, expected)) found = key;
     return found;
