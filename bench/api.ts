@@ -2,7 +2,7 @@
  * The HTTP API under load (autocannon, 127.0.0.1, 50 connections) over a generated history,
  * each scenario beside a bare Fastify route returning 2 KB of JSON: the two alternate for a few
  * rounds in the same run, and the ratio is the median of the rounds'.
- * Usage: npm run bench -- api [--deals 100000] [--seconds 5] [--rounds 3]
+ * Usage: npm run bench -- api [--deals 100000] [--seconds 5] [--rounds 3] [--only funnel,target,tree,deal,offer]
  * autocannon runs in a child process (bench/apiLoad.ts), so it does not share the server's event
  * loop; on a 2-core machine the two then have a core each.
  */
@@ -31,11 +31,15 @@ import { formatRate, printTable } from './table.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
-  options: { deals: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' } },
+  options: { deals: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } },
 });
 const DEALS = Number(values.deals);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
+const SCENARIOS = ['funnel', 'target', 'tree', 'deal', 'offer'] as const;
+const ONLY = values.only === undefined ? SCENARIOS : values.only.split(',');
+const unknownScenario = ONLY.find((name) => !(SCENARIOS as readonly string[]).includes(name));
+if (unknownScenario !== undefined) throw new Error(`--only: no scenario ${unknownScenario}; the scenarios are ${SCENARIOS.join(', ')}`);
 const SECRET = 'bench-secret';
 const WARM_UP_SECONDS = 3;
 
@@ -123,7 +127,8 @@ export async function main(): Promise<void> {
   // between neighbours, and one slow round does not decide the result.
   const bareRuns: Load[] = [];
   await warmUp(bareUrl);
-  const report = async (name: string, url: string, options: Options, goal: number, p99Goal: number | null) => {
+  const report = async (scenario: (typeof SCENARIOS)[number], name: string, url: string, options: Options, goal: number, p99Goal: number | null) => {
+    if (!ONLY.includes(scenario)) return;
     await warmUp(url, options);
     const rounds: { bare: Load; measured: Load }[] = [];
     for (let round = 0; round < ROUNDS; round++) rounds.push({ bare: await run(bareUrl, {}, SECONDS), measured: await run(url, options, SECONDS) });
@@ -144,13 +149,14 @@ export async function main(): Promise<void> {
       met ? 'met' : 'NOT MET',
     ]);
   };
-  await report('GET /funnel (cohort, this year)', `${base}/funnel?from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`, {}, 0.6, 10);
-  await report(`GET /targets/${targetId}/progress`, `${base}/targets/${targetId}/progress`, {}, 0.6, 10);
+  await report('funnel', 'GET /funnel (cohort, this year)', `${base}/funnel?from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`, {}, 0.6, 10);
+  await report('target', `GET /targets/${targetId}/progress`, `${base}/targets/${targetId}/progress`, {}, 0.6, 10);
   const children = [...runner.current(targetsProjection).targets.values()].filter((t) => t.parentTargetId === targetId).length;
-  await report(`  … ?children=true (the tree: ${children} child targets)`, `${base}/targets/${targetId}/progress?children=true`, {}, 0.6, 10);
+  await report('tree', `  … ?children=true (the tree: ${children} child targets)`, `${base}/targets/${targetId}/progress?children=true`, {}, 0.6, 10);
   const sample = (ids: string[]) => Array.from({ length: Math.min(ids.length, 20_000) }, (_, i) => ids[(i * 7919) % ids.length] as string);
-  await report('GET /deals/{id} (random deal)', base, { paths: sample(deals.map((d) => d.dealId)).map((id) => `/deals/${id}`) }, 0.6, 10);
+  await report('deal', 'GET /deals/{id} (random deal)', base, { paths: sample(deals.map((d) => d.dealId)).map((id) => `/deals/${id}`) }, 0.6, 10);
   await report(
+    'offer',
     'POST /deals/{id}/offers (random open deal, idempotency key)',
     base,
     {
