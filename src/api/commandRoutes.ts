@@ -81,7 +81,7 @@ const routes: CommandRoute[] = [
 export const commandResultSchema = z.object({
   id: z.string(),
   streamVersion: z.number().int().nullable(),
-  position: z.string().nullable().describe('global position of the last event written; pass it as minPosition to read your own write'),
+  position: z.string().nullable().describe("global position of the last event written to the resource's stream (a name or target-key reservation has its own); pass it as minPosition to read your own write"),
   events: z.array(z.object({ eventId: z.string(), type: z.string() })),
   replayed: z.boolean().describe('true when an Idempotency-Key matched an earlier request: nothing was written this time'),
 });
