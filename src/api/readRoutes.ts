@@ -36,6 +36,13 @@ const targetFiguresSchema = targetProgressSchema.omit({ contributions: true }).e
 const targetSchema = z.union([targetProgressSchema, targetFiguresSchema]).describe('with explain=true, the contributions; otherwise their count, contributingDeals');
 const withChildren = { childTargets: z.array(targetSchema).optional().describe("with children=true: each child target's progress") };
 const targetTreeSchema = z.union([targetProgressSchema.extend(withChildren), targetFiguresSchema.extend(withChildren)]);
+
+// The answers serialized once per log position (serializedOnce): one schema each, for the route and its serializer.
+const funnelAnswer = answerOf(z.array(funnelReportSchema));
+const targetsAnswer = answerOf(z.array(targetSchema));
+const targetTreeAnswer = answerOf(targetTreeSchema);
+const lifecyclesAnswer = answerOf(lifecyclesSchema);
+const customerLifecycleAnswer = answerOf(customerLifecycleSchema);
 const dimension = z.enum(['owner', 'team', 'region', 'productLine', 'channel', 'segment', 'month', 'quarter']);
 const ms = (iso: string) => Date.parse(iso);
 
@@ -59,11 +66,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const security = [{ bearer: [] }];
 
   const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs);
-  const sendFunnel = serializedOnce(answerOf(z.array(funnelReportSchema)));
-  const sendTargets = serializedOnce(answerOf(z.array(targetSchema)));
-  const sendTarget = serializedOnce(answerOf(targetTreeSchema));
-  const sendLifecycles = serializedOnce(answerOf(lifecyclesSchema));
-  const sendCustomerLifecycle = serializedOnce(answerOf(customerLifecycleSchema));
+  const sendFunnel = serializedOnce(funnelAnswer);
+  const sendTargets = serializedOnce(targetsAnswer);
+  const sendTarget = serializedOnce(targetTreeAnswer);
+  const sendLifecycles = serializedOnce(lifecyclesAnswer);
+  const sendCustomerLifecycle = serializedOnce(customerLifecycleAnswer);
 
   typed.get(
     '/funnel',
@@ -84,7 +91,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
           channel: z.string().optional(),
           segment: z.string().optional(),
         })),
-        response: answered(z.array(funnelReportSchema)),
+        response: answers(funnelAnswer),
       },
       config: { resourceNotFound: 'PIPELINE_NOT_FOUND' },
     },
@@ -112,7 +119,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         tags: ['projections'],
         security,
         querystring: pointInTimeQuery.extend({ targetIds: z.string().optional().describe('comma-separated target ids') }),
-        response: answered(z.array(targetSchema)),
+        response: answers(targetsAnswer),
       },
     },
     async (request, reply) => {
@@ -134,7 +141,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         security,
         params: z.object({ id: z.string() }),
         querystring: pointInTimeQuery.extend({ children: z.enum(['true', 'false']).optional().describe("add childTargets: each child target's progress") }),
-        response: answered(targetTreeSchema),
+        response: answers(targetTreeAnswer),
       },
     },
     async (request, reply) => {
@@ -187,7 +194,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/customers/lifecycle',
-    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: answered(lifecyclesSchema) } },
+    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: answers(lifecyclesAnswer) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -206,7 +213,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         security,
         params: z.object({ id: z.string() }),
         querystring: pointInTimeQuery,
-        response: answered(customerLifecycleSchema),
+        response: answers(customerLifecycleAnswer),
       },
     },
     async (request, reply) => {

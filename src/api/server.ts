@@ -19,7 +19,7 @@ import { registerReadRoutes } from './readRoutes.js';
 import { registerEventRoutes } from './eventRoutes.js';
 import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
-import { registerSecurityHeaders } from './securityHeaders.js';
+import { API_SECURITY_HEADERS, registerSecurityHeaders } from './securityHeaders.js';
 import { responseSerializer } from './serializer.js';
 
 export type ApiDeps = {
@@ -48,7 +48,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
 export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
   // Answers refused before routing run no hooks: they are given these headers by hand.
-  let everyAnswersHeaders: Record<string, string> = {};
+  let everyAnswersHeaders: Readonly<Record<string, string>> = {};
   const app = Fastify({
     logger,
     requestIdHeader: false,
@@ -82,9 +82,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       },
       transform: jsonSchemaTransform,
     });
-    const securityHeaders = registerSecurityHeaders(app);
-    everyAnswersHeaders = securityHeaders.everyAnswer;
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: securityHeaders.documents } });
+    const documentHeaders = registerSecurityHeaders(app);
+    everyAnswersHeaders = API_SECURITY_HEADERS;
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: documentHeaders } });
     // Browser code may read the headers a client acts on: the version for If-Match, when to retry, the request's id.
     const exposedHeaders = ['etag', 'retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins], exposedHeaders });
