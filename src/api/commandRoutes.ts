@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CommandMetadata } from '../application/commandHandler.js';
 import type { CommandService } from '../application/commandService.js';
 import { deterministicEventId, newUlid } from '../application/ids.js';
 import { complaintCommandSchema } from '../domain/complaint/commands.js';
@@ -86,12 +87,26 @@ export const commandResultSchema = z.object({
   replayed: z.boolean().describe('true when an Idempotency-Key matched an earlier request: nothing was written this time'),
 });
 
+/** An entity tag as this API gives it: a stream version in quotes, strong or weak (bare digits are taken too). */
+const ENTITY_TAG = String.raw`(?:W\/)?"-?\d+"|-?\d+`;
+const IF_MATCH = new RegExp(String.raw`^\s*(?:\*|(?:${ENTITY_TAG})(?:\s*,\s*(?:${ENTITY_TAG}))*)\s*$`);
+
+/**
+ * If-Match as a command's precondition (RFC 9110 §13.1.1): `*`, the resource exists; else the
+ * versions its strong tags name. A weak tag matches nothing, so one made only of weak tags is null.
+ */
+function preconditionOf(ifMatch: string): CommandMetadata['expectedVersion'] | null {
+  if (ifMatch.trim() === '*') return 'exists';
+  const strong = ifMatch.split(',').map((tag) => tag.trim()).filter((tag) => !tag.startsWith('W/'));
+  return strong.length === 0 ? null : strong.map((tag) => Number(tag.replaceAll('"', '')));
+}
+
 const commandHeaders = z.object({
   'if-match': z
     .string()
-    .regex(/^(?:(?:W\/)?"-?\d+"|-?\d+)$/, 'must be an ETag as this API gives it, a stream version in quotes ("*" is not supported)')
+    .regex(IF_MATCH, 'must be "*" or entity tags as this API gives them (stream versions in quotes), separated by commas')
     .optional()
-    .describe('apply only if the resource is still at this version (the ETag of a write, or of the resource read now)'),
+    .describe('apply only if the resource is still at this version (the ETag of a write, or of the resource read now), at one of several (comma-separated), or, with "*", exists at all; 412 otherwise'),
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),
 });
 
@@ -141,9 +156,10 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         for (const [param, field] of Object.entries(route.fromPath ?? {})) fields[field] = path[param];
         const ifMatch = request.headers['if-match'];
         if (!id) return sendProblem(reply, { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: 'params.id: is required' });
-        if (ifMatch?.startsWith('W/')) {
+        const precondition = ifMatch === undefined ? undefined : preconditionOf(ifMatch);
+        if (precondition === null) {
           // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag matches no version.
-          return sendProblem(reply, { title: 'Precondition failed', status: 412, code: 'STALE_IF_MATCH', detail: `${ifMatch} is a weak entity tag, which If-Match never matches; send the ETag as given` });
+          return sendProblem(reply, { title: 'Precondition failed', status: 412, code: 'STALE_IF_MATCH', detail: `${ifMatch} holds only weak entity tags, which If-Match never matches; send the ETag as given` });
         }
         const service = commands[route.aggregate] as (id: string, command: unknown, metadata: unknown) => ReturnType<CommandService['deal']>;
         const result = await service(id, { type: route.type, data: fields }, {
@@ -151,7 +167,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
           occurredAt,
           correlationId: request.id,
           idempotencyKey: key,
-          expectedVersion: ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', '')),
+          expectedVersion: precondition,
         });
         if (!result.replayed) for (const event of result.events) metrics.appended.inc({ type: event.type });
         if (result.streamVersion !== null) reply.header('etag', `"${result.streamVersion}"`);

@@ -19,10 +19,21 @@ export const commandMetadataSchema = z.object({
   causationId: z.string().min(1).max(200).optional(),
   /** A retry with the same key appends nothing and answers as the first time did. */
   idempotencyKey: z.string().min(1).max(200).optional(),
-  /** When set, the command applies only if the stream is still at this version (If-Match). */
-  expectedVersion: z.number().int().min(-1).optional(),
+  /**
+   * When set, the command applies only if the stream is at this version, at one of these
+   * versions, or, for 'exists', exists at all (If-Match with one tag, several, or `*`).
+   */
+  expectedVersion: z.union([z.number().int().min(-1), z.array(z.number().int().min(-1)).min(1), z.literal('exists')]).optional(),
 });
 export type CommandMetadata = z.infer<typeof commandMetadataSchema>;
+type Precondition = NonNullable<CommandMetadata['expectedVersion']>;
+
+/** Whether a stream at `version` (null: absent) meets the command's precondition. */
+function meets(precondition: Precondition, version: number | null): boolean {
+  if (precondition === 'exists') return version !== null;
+  const current = version ?? -1;
+  return typeof precondition === 'number' ? precondition === current : precondition.includes(current);
+}
 
 export type HandlerDeps = {
   store: EventStore;
@@ -99,8 +110,9 @@ export async function decideCommand<S, C, E, X>(
       const earlier = earlierResult(streamId, loaded, metadata.idempotencyKey, hash);
       if (earlier) return { replay: earlier };
     }
-    if (metadata.expectedVersion !== undefined && metadata.expectedVersion !== (loaded.version ?? -1)) {
-      throw new ConcurrencyError(streamId, metadata.expectedVersion, loaded.version);
+    const precondition = metadata.expectedVersion;
+    if (precondition !== undefined && !meets(precondition, loaded.version)) {
+      throw new ConcurrencyError(streamId, precondition === 'exists' ? 'streamExists' : precondition, loaded.version);
     }
     const now = deps.clock();
     const occurredAt = metadata.occurredAt ? new Date(metadata.occurredAt) : now;
@@ -173,7 +185,8 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
       return { streamId, ...answer, replayed: false };
     } catch (error) {
       deps.cache?.forget(streamId, loaded);
-      const conditional = metadata.expectedVersion !== undefined;
+      // A lost race changes the version, so a precondition on versions fails for good; 'exists' still holds, and is decided again.
+      const conditional = metadata.expectedVersion !== undefined && metadata.expectedVersion !== 'exists';
       if (!(error instanceof ConcurrencyError) || conditional || attempt >= deps.maxConflictRetries) throw error;
     }
   }

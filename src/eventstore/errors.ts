@@ -5,12 +5,13 @@ export class ConcurrencyError extends Error {
   readonly code = 'STREAM_VERSION_CONFLICT';
   constructor(
     readonly streamId: string,
-    readonly expectedVersion: ExpectedVersion,
+    /** Several versions: a command's precondition that any of them would meet (If-Match with several tags). */
+    readonly expectedVersion: ExpectedVersion | readonly number[],
     /** The stream's version when the append was refused; null when the stream does not exist. */
     readonly actualVersion: number | null,
   ) {
     super(
-      `stream ${streamId}: expected version ${String(expectedVersion)}, ` +
+      `stream ${streamId}: expected version ${typeof expectedVersion === 'object' ? expectedVersion.join(' or ') : String(expectedVersion)}, ` +
         `but it is ${actualVersion === null ? 'absent' : `at version ${actualVersion}`}`,
     );
     this.name = 'ConcurrencyError';

@@ -140,7 +140,7 @@ describe('what-if re-evaluation over HTTP', () => {
 });
 
 describe('headers at their edges', () => {
-  it('takes the bearer scheme in any case, and If-Match only as an entity tag: a weak one never matches', async () => {
+  it('takes the bearer scheme in any case, and If-Match as entity tags or "*": a weak tag never matches', async () => {
     const api = await anApi(dir);
     await aSignedDealAndATarget(api);
     const lower = await api.app.inject({ method: 'GET', url: '/deals/d1', headers: { authorization: 'bearer secret-viewer' } });
@@ -152,13 +152,31 @@ describe('headers at their edges', () => {
     const unbalanced = await forecast('"1');
     expect(unbalanced.statusCode).toBe(400);
     expect(unbalanced.json().issues).toMatchObject([{ field: 'headers.if-match' }]);
-    expect((await forecast('*')).statusCode).toBe(400);
+    expect((await forecast('*, "1"')).json()).toMatchObject({ status: 400, issues: [{ field: 'headers.if-match' }] });
     const weak = await forecast('W/"1"');
     expect(weak.statusCode).toBe(412);
     expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH' });
+    expect((await forecast('W/"1", W/"2"')).statusCode).toBe(412);
+    expect((await forecast('"4", "5"')).json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: 1 });
     expect(await api.eventCount()).toBe(events);
-    // The deal is at version 1 (lead, contract): the strong tag passes, and the won deal's own rule answers.
-    expect((await forecast('"1"')).json()).toMatchObject({ status: 422, code: 'DEAL_CLOSED' });
+    // The deal is at version 1 (lead, contract): each of these passes, and the won deal's own rule answers.
+    for (const passing of ['"1"', '"4", "1"', 'W/"1", "1"', '*']) {
+      expect((await forecast(passing)).json(), passing).toMatchObject({ status: 422, code: 'DEAL_CLOSED' });
+    }
+    await api.close();
+  });
+
+  it('takes If-Match: * as "the resource exists": a command on an absent one gets 412 and appends nothing, where it would otherwise create it', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const events = await api.eventCount();
+    const rep = { name: 'Zoe Park', role: 'rep', email: 'zoe@example.com' };
+    const absent = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'if-match': '*' }, payload: { repId: 'zoe', ...rep } });
+    expect(absent.statusCode).toBe(412);
+    expect(absent.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: null });
+    expect(await api.eventCount()).toBe(events);
+    const created = await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'zoe', ...rep } });
+    expect(created.statusCode).toBe(201);
     await api.close();
   });
 });

@@ -160,6 +160,32 @@ describe('command handling on the sqlite store', () => {
       expect(await codeOf(engine.service.deal('d1', commit, as('ann', { expectedVersion: 0 })))).toBe('accepted');
       await engine.store.close();
     });
+
+    it('takes several versions, any of which will do, and "exists" (If-Match: *), which an absent stream does not meet', async () => {
+      const engine = await anEngine({ dir });
+      await aSalesOrg(engine);
+      const commit = { type: 'SetForecastCategory' as const, data: { category: 'commit' as const } };
+      expect(await codeOf(engine.service.deal('d1', commit, as('ann', { expectedVersion: 'exists' })))).toBe('STREAM_VERSION_CONFLICT');
+      expect(await codeOf(engine.service.deal('d1', aLead('d1'), as('ann', { expectedVersion: 'exists' })))).toBe('STREAM_VERSION_CONFLICT');
+      expect(await engine.store.readStream('deal-d1')).toEqual([]);
+      await engine.service.deal('d1', aLead('d1'), as('ann'));
+      expect(await codeOf(engine.service.deal('d1', commit, as('ann', { expectedVersion: [2, 3] })))).toBe('STREAM_VERSION_CONFLICT');
+      expect(await codeOf(engine.service.deal('d1', commit, as('ann', { expectedVersion: [2, 0] })))).toBe('accepted');
+      expect(await codeOf(engine.service.deal('d1', { type: 'SetForecastCategory', data: { category: 'bestCase' } }, as('ann', { expectedVersion: 'exists' })))).toBe('accepted');
+      await engine.store.close();
+    });
+
+    it('decides "exists" again after losing a race for the version: two writers that both need only the stream to exist both succeed', async () => {
+      const engine = await anEngine({ dir });
+      await aSalesOrg(engine);
+      await engine.service.deal('d1', aLead('d1'), as('ann'));
+      const [first, second] = await Promise.all(
+        (['commit', 'bestCase'] as const).map((category) => codeOf(engine.service.deal('d1', { type: 'SetForecastCategory', data: { category } }, as('ann', { expectedVersion: 'exists' })))),
+      );
+      expect([first, second]).toEqual(['accepted', 'accepted']);
+      expect((await engine.store.readStream('deal-d1')).map((e) => e.type)).toEqual(['LeadFound', 'ForecastCategorySet', 'ForecastCategorySet']);
+      await engine.store.close();
+    });
   });
 
   describe('unique customer names', () => {
