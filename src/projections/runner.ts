@@ -55,6 +55,8 @@ export class ProjectionRunner {
   private caughtUp = false;
   private stopped = false;
   private readonly waiters = new Set<{ position: Position; done: (reached: boolean) => void }>();
+  /** Snapshots being stored: the store may write them off the event loop, and `stop` waits for them. */
+  private readonly snapshotWrites = new Set<Promise<void>>();
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
@@ -82,7 +84,7 @@ export class ProjectionRunner {
     }
   }
 
-  /** Restores snapshots, catches up with the log as it is now, then keeps following it. */
+  /** Restores snapshots, catches up with the log as it is now (the snapshots it took on the way stored), then keeps following it. */
   async start(): Promise<void> {
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
@@ -103,6 +105,8 @@ export class ProjectionRunner {
     this.subscription = this.store.subscribe({ after: from });
     this.following = this.follow(this.subscription);
     if (head !== null && !(await this.waitFor(head, Number.POSITIVE_INFINITY))) throw this.failure;
+    // The snapshots taken while catching up are stored before it says so: time travel starts from them.
+    await Promise.all(this.snapshotWrites);
     this.caughtUp = true;
   }
 
@@ -189,10 +193,12 @@ export class ProjectionRunner {
       entry.sinceFull = 0;
       entry.deltaBase = entry.position;
     }
-    this.snapshots
+    const write = this.snapshots
       .save(snapshot)
       .then(() => this.snapshots.prune(name, version, this.keepSnapshots))
-      .catch(this.onError);
+      .catch(this.onError)
+      .finally(() => this.snapshotWrites.delete(write));
+    this.snapshotWrites.add(write);
   }
 
   /** Resolves true once the live state includes `position`, false after `timeoutMs` (read-your-writes). */
@@ -359,11 +365,12 @@ export class ProjectionRunner {
     }));
   }
 
-  /** Stops following the log and saves a snapshot of every projection that moved since its last one. */
+  /** Stops following the log and saves a snapshot of every projection that moved since its last one; returns once they are stored. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.subscription?.close();
     await this.following;
     for (const entry of this.live.values()) if (!entry.rebuilding) this.takeSnapshot(entry);
+    await Promise.all(this.snapshotWrites);
   }
 }

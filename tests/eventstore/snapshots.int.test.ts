@@ -92,3 +92,43 @@ describe('sqlite snapshot store, opened on a file from before delta snapshots', 
     after.close();
   });
 });
+
+describe('sqlite snapshot store, writing on a thread of its own', () => {
+  it('stores the saves asked before close, in order, and leaves the caller its bytes', async () => {
+    // given saves asked without waiting, the last replacing a state saved before it
+    const file = join(dir, `${ulid()}.db`);
+    const snapshots = openSqliteSnapshotStore(file);
+    const states = [aSnapshot(10), aSnapshot(12, 10), { ...aSnapshot(12, 10), state: new Uint8Array([99, 10]) }];
+    const saves = states.map((s) => snapshots.save(s));
+    // when the store closes
+    await snapshots.close();
+    await Promise.all(saves);
+    // then all are on disk, the later save of position 12 last, and every caller still holds its own bytes
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare<[], { position: string; state: Buffer }>('SELECT position, state FROM snapshot_state ORDER BY position').all();
+    db.close();
+    expect(rows.map((row) => [Number(row.position), [...row.state]])).toEqual([
+      [10, [10, 0]],
+      [12, [99, 10]],
+    ]);
+    expect(states.map((s) => [...s.state])).toEqual([[10, 0], [12, 10], [99, 10]]);
+  });
+
+  it('rejects a write that fails, saying so, and goes on with the next', async () => {
+    // given a store whose state table another connection has dropped
+    const file = join(dir, `${ulid()}.db`);
+    const snapshots = openSqliteSnapshotStore(file);
+    await snapshots.save(aSnapshot(10));
+    const other = new Database(file);
+    other.exec('ALTER TABLE snapshot_state RENAME TO parked');
+    // when a snapshot is saved, then it is refused with the reason, and nothing of it is kept
+    await expect(snapshots.save(aSnapshot(20))).rejects.toThrow(/snapshot write failed: .*no such table: .*snapshot_state/);
+    expect((await snapshots.list('sales')).map((meta) => meta.position)).toEqual([10n]);
+    // and once the table is back, the next save is stored
+    other.exec('ALTER TABLE parked RENAME TO snapshot_state');
+    other.close();
+    await snapshots.save(aSnapshot(30));
+    expect((await snapshots.nearest('sales', 1))?.meta.position).toBe(30n);
+    await snapshots.close();
+  });
+});
