@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Columns } from '../../../src/projections/table/columns.js';
+import { applyPatches, packPatches } from '../../../src/projections/table/patches.js';
 import { packSegments, unpackSegments } from '../../../src/projections/table/segments.js';
 
 const SPEC = { amount: Float64Array, count: Int32Array, flag: Uint8Array } as const;
@@ -34,6 +35,42 @@ describe('columns', () => {
     expect(back.size).toBe(300);
     expect(Array.from(back.cols.amount.subarray(0, 300))).toEqual(Array.from(table.cols.amount.subarray(0, 300)));
     expect(back.add()).toBe(300);
+  });
+
+  it('give a delta that rebuilds them from their base, in at most 256 ranges however scattered the touched rows', () => {
+    // given 8,000 rows whose bytes are kept as a base
+    const table = new Columns(SPEC);
+    for (let i = 0; i < 8000; i++) table.cols.count[table.add()] = i;
+    const base = packSegments(table.encode());
+    table.markBase();
+    // when one row in every other block of 8 changes (500 scattered blocks), one of them twice, and rows are added
+    for (let row = 0; row < 8000; row += 16) {
+      table.cols.amount[row] = row / 7;
+      table.touch(row);
+    }
+    table.cols.flag[4000] = 9;
+    table.touch(4000);
+    for (let i = 0; i < 5; i++) table.cols.count[table.add()] = -i;
+    const changes = table.changes();
+    // then no column's patch has more than 256 ranges, and the base patched with them is the table now
+    expect(Math.max(...changes.map((patch) => patch.ranges.length))).toBeLessThanOrEqual(256);
+    const patched = applyPatches(unpackSegments(base), packPatches(changes));
+    expect(patched.map((part) => [...part])).toEqual(table.encode().map((part) => [...part]));
+  });
+
+  it('give a delta of only the touched blocks when they are few', () => {
+    // given 8,000 rows as a base, then three rows touched far apart
+    const table = new Columns(SPEC);
+    for (let i = 0; i < 8000; i++) table.add();
+    table.markBase();
+    for (const row of [10, 4000, 7990]) table.touch(row);
+    // then each column's patch holds those three blocks of 8 rows and nothing else
+    const [amount] = table.changes();
+    expect(amount?.ranges.map(([offset, bytes]) => [offset / 8, bytes.byteLength / 8])).toEqual([
+      [8, 8],
+      [4000, 8],
+      [7984, 8],
+    ]);
   });
 
   it('refuse a packed buffer with bytes left over', () => {
