@@ -103,7 +103,7 @@ export async function main(): Promise<void> {
   const { events, lastRecordedAt, targetId } = await loadHistory(store, (at) => (clock = at));
   clock = new Date(Math.max(Date.now(), lastRecordedAt + 1));
   const frozen = clock;
-  const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(file), projections: liveProjections, snapshotEvery: Number.MAX_SAFE_INTEGER });
+  const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(join(dir, 'projections.db')), projections: liveProjections, snapshotEvery: Number.MAX_SAFE_INTEGER });
   await runner.start();
   const deals = [...runner.current(salesProjection).deals.values()];
   const open = deals.filter((d) => d.status === 'open').map((d) => d.dealId);

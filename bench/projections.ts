@@ -131,7 +131,7 @@ export async function main(): Promise<void> {
   }
 
   // knownAt mid-history: from the nearest snapshot (the server's defaults: full every 25,000 events, delta every 2,500), beside a replay from the first event
-  const snapshots = openSqliteSnapshotStore(file);
+  const snapshots = openSqliteSnapshotStore(join(dir, 'projections.db'));
   const live = new ProjectionRunner({ store, snapshots, projections: [salesProjection], snapshotEvery: 25_000, deltaEvery: 2_500 });
   const catchUp = await timed(() => live.start());
   const taken = await snapshots.list(salesProjection.name);

@@ -9,6 +9,8 @@ import { openSqliteStore } from '../eventstore/sqlite/store.js';
 import type { Config } from './config.js';
 
 export const SQLITE_FILE_NAME = 'events.db';
+/** Projection snapshots: a file of their own, so that writing one never holds the event file's write lock. */
+export const SNAPSHOT_FILE_NAME = 'projections.db';
 
 /** The composition root's one choice of adapter; nothing else knows which store is plugged in. */
 export function openStore(config: Config, options: { now?: () => Date } = {}): EventStore {
@@ -23,13 +25,13 @@ export function openStore(config: Config, options: { now?: () => Date } = {}): E
   }
 }
 
-/** Projection snapshots: in the event file with sqlite, in a file of their own beside EventStoreDB. */
+/** Projection snapshots in a file of their own; with sqlite, those that earlier versions kept in the event file move there. */
 export function openSnapshotStore(config: Config): SnapshotStore {
   switch (config.STORE) {
     case 'sqlite':
-      return openSqliteSnapshotStore(join(config.DATA_DIR, SQLITE_FILE_NAME));
+      return openSqliteSnapshotStore(join(config.DATA_DIR, SNAPSHOT_FILE_NAME), { movingFrom: join(config.DATA_DIR, SQLITE_FILE_NAME) });
     case 'eventstoredb':
-      return openSqliteSnapshotStore(join(config.DATA_DIR, 'projections.db'));
+      return openSqliteSnapshotStore(join(config.DATA_DIR, SNAPSHOT_FILE_NAME));
     case 'memory':
       return createMemorySnapshotStore();
   }

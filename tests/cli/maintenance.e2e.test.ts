@@ -33,7 +33,7 @@ describe('seed and rebuild, as an operator runs them', () => {
     const rebuild = startEngine(['rebuild'], { DATA_DIR: dir, SNAPSHOT_EVERY: '1000' });
     expect((await rebuild.exited).code).toBe(0);
     for (const name of ['sales', 'targets', 'customers', 'complaints']) expect(rebuild.output()).toMatch(new RegExp(`rebuilt ${name}: [\\d,]+ events at`));
-    const snapshots = openSqliteSnapshotStore(join(dir, 'events.db'));
+    const snapshots = openSqliteSnapshotStore(join(dir, 'projections.db'));
     expect((await snapshots.list('sales')).length).toBeGreaterThanOrEqual(2);
     await snapshots.close();
   });

@@ -67,7 +67,7 @@ describe('serve, as an operator runs it', () => {
     expect(pipeline[0]?.metadata.actor).toBe('system');
     await store.close();
     // and the projections left snapshots on shutdown, so a restart does not replay everything
-    const snapshots = openSqliteSnapshotStore(join(dir, 'events.db'));
+    const snapshots = openSqliteSnapshotStore(join(dir, 'projections.db'));
     expect((await snapshots.list('sales')).length).toBeGreaterThan(0);
     await snapshots.close();
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemorySnapshotStore } from '../../src/eventstore/memorySnapshots.js';
 import type { Snapshot, SnapshotStore } from '../../src/eventstore/snapshots.js';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
+import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { aTempDir } from '../support/tempDir.js';
 
 const dir = aTempDir();
@@ -130,5 +131,51 @@ describe('sqlite snapshot store, writing on a thread of its own', () => {
     await snapshots.save(aSnapshot(30));
     expect((await snapshots.nearest('sales', 1))?.meta.position).toBe(30n);
     await snapshots.close();
+  });
+});
+
+describe('sqlite snapshot store, opened beside an event file that holds snapshots (as before they had a file of their own)', () => {
+  const tablesOf = (file: string): string[] => {
+    const db = new Database(file, { readonly: true });
+    const names = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    db.close();
+    return names;
+  };
+
+  it('moves them into its own file and drops them from the event file, whose events stay', async () => {
+    // given an event file with an event, a full snapshot and a delta on it
+    const events = join(dir, `${ulid()}-events.db`);
+    const store = openSqliteStore({ file: events });
+    await store.appendToStream('deal-d1', [{ eventId: ulid(), type: 'Probe', data: {}, metadata: { occurredAt: new Date().toISOString(), actor: 'test', correlationId: 'c', causationId: 'c', schemaVersion: 1 } }], { expectedVersion: 'noStream' });
+    const inEventFile = openSqliteSnapshotStore(events);
+    for (const s of [aSnapshot(10), aSnapshot(12, 10)]) await inEventFile.save(s);
+    await inEventFile.close();
+    // when a snapshot store opens a file of its own, moving from the event file (twice, as two starts)
+    const own = join(dir, `${ulid()}-projections.db`);
+    for (let start = 0; start < 2; start++) {
+      const snapshots = openSqliteSnapshotStore(own, { movingFrom: events });
+      // then it finds the delta with its base
+      const found = await snapshots.nearest('sales', 1);
+      expect([found?.meta.position, [...(found?.baseState ?? [])]]).toEqual([12n, [10, 0]]);
+      await snapshots.close();
+    }
+    // and the event file keeps its events and no snapshot table
+    expect(tablesOf(events)).toEqual(['events']);
+    expect((await store.readStream('deal-d1')).map((e) => e.type)).toEqual(['Probe']);
+    await store.close();
+  });
+
+  it('moves the one table of full snapshots of a file from before delta snapshots, too', async () => {
+    const events = join(dir, `${ulid()}-events.db`);
+    const db = new Database(events);
+    db.exec(`CREATE TABLE projection_snapshots (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL,
+      max_occurred_at INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, state BLOB NOT NULL,
+      PRIMARY KEY (projection, version, position)) STRICT`);
+    db.prepare('INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '7'.padStart(40, '0'), 70, 70, 0, Buffer.from([7]));
+    db.close();
+    const snapshots = openSqliteSnapshotStore(join(dir, `${ulid()}-projections.db`), { movingFrom: events });
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 7n, base: null });
+    await snapshots.close();
+    expect(tablesOf(events)).toEqual([]);
   });
 });

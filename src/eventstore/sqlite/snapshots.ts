@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -119,12 +119,41 @@ class SnapshotWriter {
 }
 
 /**
- * Projection snapshots in a SQLite file: the event store's own file by default, a file of their
- * own beside an EventStoreDB. Unlike events, snapshots are a cache and may be replaced or deleted.
+ * Projection snapshots in a SQLite file of their own, beside the event file or an EventStoreDB:
+ * in the event file, a 30 MB snapshot held its write lock, and every append waited for it. Unlike
+ * events, snapshots are a cache and may be replaced or deleted.
  * What a search filters on sits apart from the states: SQLite reads a row's columns in order, and
  * a column stored after a 20 MB state would cost a walk through all of its pages.
  */
-export function openSqliteSnapshotStore(file: string): SnapshotStore {
+/**
+ * Moves into this store's tables the snapshots `schema` keeps elsewhere, and drops them there:
+ * a file from before delta snapshots kept full ones in one table, and before snapshots had a file
+ * of their own, they sat in the event file. One transaction, which SQLite commits file by file
+ * when both are in WAL mode: after a crash between the two, the next open copies again, ignoring
+ * what is already here, or, the copy lost, the projections replay the log (snapshots are a cache).
+ */
+function takeOverSnapshots(db: Database.Database, schema: 'main' | 'earlier'): void {
+  const tables = new Set(db.prepare<[], string>(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`).pluck().all());
+  const moves: string[] = [];
+  if (tables.has('projection_snapshots')) {
+    moves.push(`INSERT OR IGNORE INTO main.snapshot_meta SELECT projection, version, position, max_occurred_at, max_recorded_at, taken_at, NULL FROM ${schema}.projection_snapshots;
+                INSERT OR IGNORE INTO main.snapshot_state SELECT projection, version, position, state FROM ${schema}.projection_snapshots;
+                DROP TABLE ${schema}.projection_snapshots;`);
+  }
+  if (schema !== 'main') {
+    for (const table of ['snapshot_meta', 'snapshot_state']) {
+      if (tables.has(table)) moves.push(`INSERT OR IGNORE INTO main.${table} SELECT * FROM ${schema}.${table}; DROP TABLE ${schema}.${table};`);
+    }
+  }
+  if (moves.length > 0) db.transaction(() => db.exec(moves.join('\n')))();
+}
+
+export type SqliteSnapshotStoreOptions = {
+  /** A file whose snapshots move into this store when it opens (the event file, where earlier versions kept them). */
+  movingFrom?: string;
+};
+
+export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotStoreOptions = {}): SnapshotStore {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -149,14 +178,14 @@ export function openSqliteSnapshotStore(file: string): SnapshotStore {
       PRIMARY KEY (projection, version, position)
     ) STRICT;
   `);
-  // Files from before delta snapshots kept full snapshots in one table: they move over as full ones.
-  const legacy = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'projection_snapshots'").get();
-  if (legacy) {
-    db.transaction(() => {
-      db.exec(`INSERT OR IGNORE INTO snapshot_meta SELECT projection, version, position, max_occurred_at, max_recorded_at, taken_at, NULL FROM projection_snapshots;
-               INSERT OR IGNORE INTO snapshot_state SELECT projection, version, position, state FROM projection_snapshots;
-               DROP TABLE projection_snapshots;`);
-    })();
+  takeOverSnapshots(db, 'main');
+  if (options.movingFrom !== undefined && existsSync(options.movingFrom)) {
+    db.prepare('ATTACH ? AS earlier').run(resolve(options.movingFrom));
+    try {
+      takeOverSnapshots(db, 'earlier');
+    } finally {
+      db.exec('DETACH earlier');
+    }
   }
   const writer = new SnapshotWriter(file, {
     saveMeta: `INSERT OR REPLACE INTO snapshot_meta (projection, version, position, max_occurred_at, max_recorded_at, taken_at, base) VALUES (?, ?, ?, ?, ?, ?, ?)`,
