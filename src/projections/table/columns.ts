@@ -3,11 +3,13 @@ import type { PartPatch } from './patches.js';
 // Rows per dirty flag: 8 rows of the deal table are about 1.6 KB. Measured at a million events, flags per 8 rows
 // made deltas 20–40 % smaller than flags per 64 (1.3 against 2.2 MB after 2,500 events).
 const BLOCK_BITS = 3;
-// Ranges a delta holds per column, at most. Each costs every column a view, a header entry and a copy: after
-// 20,000 offers on random deals of 100,000, some 12,000 ranges made 4–14 MB deltas take 22–45 ms to encode on the
-// event loop, where the whole 30 MB state took 3. Capped at 256 they took 3–12 ms, and grew to 11–18.5 MB. The
-// generated history's deltas (1–2 MB at a million events, their touched rows close together) stay as they were.
-const MAX_RANGES = 256;
+// Ranges a delta holds per column, at most. Each costs every column a view, a header entry and a copy: under
+// offers on 20,000 random deals of 100,000, deltas of some 12,000 ranges took 22–45 ms to encode on the event loop,
+// where the whole 30 MB state took 3. Capped at 1,024, the event loop's p99.9 delay fell from 70–100 to 33–36 ms and
+// offers/s rose 5 %, the deltas growing from 4–14 to 6–16 MB; at 256 the delay was 26–30 ms, but the deltas (11–19 MB)
+// cost their writing thread half as much again and the offers gained nothing. The generated history's deltas
+// (1–2 MB at a million events, their touched rows close together) stay as they were.
+const MAX_RANGES = 1024;
 
 /**
  * Joins the spans across their narrowest gaps until at most `max` are left. The clean rows of a gap

@@ -37,14 +37,14 @@ describe('columns', () => {
     expect(back.add()).toBe(300);
   });
 
-  it('give a delta that rebuilds them from their base, in at most 256 ranges however scattered the touched rows', () => {
-    // given 8,000 rows whose bytes are kept as a base
+  it('give a delta that rebuilds them from their base, in at most 1,024 ranges however scattered the touched rows', () => {
+    // given 40,000 rows whose bytes are kept as a base
     const table = new Columns(SPEC);
-    for (let i = 0; i < 8000; i++) table.cols.count[table.add()] = i;
+    for (let i = 0; i < 40_000; i++) table.cols.count[table.add()] = i;
     const base = packSegments(table.encode());
     table.markBase();
-    // when one row in every other block of 8 changes (500 scattered blocks), one of them twice, and rows are added
-    for (let row = 0; row < 8000; row += 16) {
+    // when one row in every other block of 8 changes (2,500 scattered blocks), one of them twice, and rows are added
+    for (let row = 0; row < 40_000; row += 16) {
       table.cols.amount[row] = row / 7;
       table.touch(row);
     }
@@ -52,10 +52,11 @@ describe('columns', () => {
     table.touch(4000);
     for (let i = 0; i < 5; i++) table.cols.count[table.add()] = -i;
     const changes = table.changes();
-    // then no column's patch has more than 256 ranges, and the base patched with them is the table now
-    expect(Math.max(...changes.map((patch) => patch.ranges.length))).toBeLessThanOrEqual(256);
+    // then no column's patch has more than 1,024 ranges, and the base patched with them is the table now
+    expect(Math.max(...changes.map((patch) => patch.ranges.length))).toBeLessThanOrEqual(1024);
     const patched = applyPatches(unpackSegments(base), packPatches(changes));
-    expect(patched.map((part) => [...part])).toEqual(table.encode().map((part) => [...part]));
+    const now = table.encode();
+    expect(patched.map((part, i) => Buffer.from(part).equals(Buffer.from(now[i] as Uint8Array)))).toEqual([true, true, true]);
   });
 
   it('give a delta of only the touched blocks when they are few', () => {
