@@ -17,6 +17,7 @@ import { sha256Hex } from '../src/api/auth.js';
 import { buildServer } from '../src/api/server.js';
 import { createCommandService } from '../src/application/commandService.js';
 import { newUlid } from '../src/application/ids.js';
+import { loadConfig } from '../src/cli/config.js';
 import type { EventStore } from '../src/eventstore/port.js';
 import { openSqliteSnapshotStore } from '../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../src/eventstore/sqlite/store.js';
@@ -103,7 +104,9 @@ export async function main(): Promise<void> {
   const { events, lastRecordedAt, targetId } = await loadHistory(store, (at) => (clock = at));
   clock = new Date(Math.max(Date.now(), lastRecordedAt + 1));
   const frozen = clock;
-  const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(join(dir, 'projections.db')), projections: liveProjections, snapshotEvery: Number.MAX_SAFE_INTEGER });
+  // Snapshots as the server takes them (every SNAPSHOT_EVERY events, deltas between): the commands pay for them.
+  const { SNAPSHOT_EVERY, SNAPSHOT_DELTA_EVERY } = loadConfig({});
+  const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(join(dir, 'projections.db')), projections: liveProjections, snapshotEvery: SNAPSHOT_EVERY, deltaEvery: SNAPSHOT_DELTA_EVERY });
   await runner.start();
   const deals = [...runner.current(salesProjection).deals.values()];
   const open = deals.filter((d) => d.status === 'open').map((d) => d.dealId);
