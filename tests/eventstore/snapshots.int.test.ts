@@ -70,16 +70,21 @@ describe.each(stores)('%s snapshot store', (_, open) => {
   });
 });
 
+/** A file as snapshot stores left it before delta snapshots: one table of full ones, without a base column, holding one at 7. */
+function aFileFromBeforeDeltas(file: string): void {
+  const db = new Database(file);
+  db.exec(`CREATE TABLE projection_snapshots (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL,
+    max_occurred_at INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, state BLOB NOT NULL,
+    PRIMARY KEY (projection, version, position)) STRICT`);
+  db.prepare('INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '7'.padStart(40, '0'), 70, 70, 0, Buffer.from([7]));
+  db.close();
+}
+
 describe('sqlite snapshot store, opened on a file from before delta snapshots', () => {
   it('moves the snapshots already there over, as full ones', async () => {
     // given a file with the one snapshot table of before, without a base column
     const file = join(dir, `${ulid()}.db`);
-    const db = new Database(file);
-    db.exec(`CREATE TABLE projection_snapshots (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL,
-      max_occurred_at INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, state BLOB NOT NULL,
-      PRIMARY KEY (projection, version, position)) STRICT`);
-    db.prepare('INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '7'.padStart(40, '0'), 70, 70, 0, Buffer.from([7]));
-    db.close();
+    aFileFromBeforeDeltas(file);
     // when the store opens it
     const snapshots = openSqliteSnapshotStore(file);
     // then the old snapshot is found as a full one, and deltas can be saved beside it
@@ -167,12 +172,7 @@ describe('sqlite snapshot store, opened beside an event file that holds snapshot
 
   it('moves the one table of full snapshots of a file from before delta snapshots, too', async () => {
     const events = join(dir, `${ulid()}-events.db`);
-    const db = new Database(events);
-    db.exec(`CREATE TABLE projection_snapshots (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL,
-      max_occurred_at INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, state BLOB NOT NULL,
-      PRIMARY KEY (projection, version, position)) STRICT`);
-    db.prepare('INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '7'.padStart(40, '0'), 70, 70, 0, Buffer.from([7]));
-    db.close();
+    aFileFromBeforeDeltas(events);
     const snapshots = openSqliteSnapshotStore(join(dir, `${ulid()}-projections.db`), { movingFrom: events });
     expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 7n, base: null });
     await snapshots.close();

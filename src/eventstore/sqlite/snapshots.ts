@@ -119,13 +119,6 @@ class SnapshotWriter {
 }
 
 /**
- * Projection snapshots in a SQLite file of their own, beside the event file or an EventStoreDB:
- * in the event file, a 30 MB snapshot held its write lock, and every append waited for it. Unlike
- * events, snapshots are a cache and may be replaced or deleted.
- * What a search filters on sits apart from the states: SQLite reads a row's columns in order, and
- * a column stored after a 20 MB state would cost a walk through all of its pages.
- */
-/**
  * Moves into this store's tables the snapshots `schema` keeps elsewhere, and drops them there:
  * a file from before delta snapshots kept full ones in one table, and before snapshots had a file
  * of their own, they sat in the event file. One transaction, which SQLite commits file by file
@@ -153,6 +146,13 @@ export type SqliteSnapshotStoreOptions = {
   movingFrom?: string;
 };
 
+/**
+ * Projection snapshots in a SQLite file of their own, beside the event file or an EventStoreDB:
+ * in the event file, a 30 MB snapshot held its write lock, and every append waited for it. Unlike
+ * events, snapshots are a cache and may be replaced or deleted.
+ * What a search filters on sits apart from the states: SQLite reads a row's columns in order, and
+ * a column stored after a 20 MB state would cost a walk through all of its pages.
+ */
 export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotStoreOptions = {}): SnapshotStore {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -216,7 +216,8 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
   });
 
   return {
-    save({ meta, state }) {
+    // async: a failure before the write is sent rejects, as the port promises, rather than throwing.
+    async save({ meta, state }) {
       const position = encodePosition(meta.position);
       // A copy in a buffer of its own, handed over whole: the state's buffer may be shared (a Buffer's pool, the live projection's).
       const bytes = new Uint8Array(state);
@@ -232,14 +233,14 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
       const row = read(projection, version, bounds);
       return row ? toSnapshot(row) : null;
     },
-    prune(projection, version, keep) {
+    async prune(projection, version, keep) {
       const args = { projection, version, keep };
       return writer.run([['pruneStates', [args]], ['pruneMeta', [args]]]);
     },
     async list(projection): Promise<SnapshotMeta[]> {
       return list.all(projection).map(toMeta);
     },
-    deleteAll(projection) {
+    async deleteAll(projection) {
       return writer.run(projection === undefined ? [['deleteAllStates', []], ['deleteAllMeta', []]] : [['deleteStates', [projection]], ['deleteMeta', [projection]]]);
     },
     async close() {
