@@ -115,6 +115,33 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('writes on a thread of its own: while a commit waits for the write lock, the event loop runs and reads go on', async () => {
+    // given a stream, and another connection holding the file's write lock
+    const file = aFile();
+    const store = openSqliteStore({ file });
+    const first = aStream();
+    await store.appendToStream(first, someEvents(1), { expectedVersion: 'noStream' });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    // when an append is asked for
+    const second = aStream();
+    let acknowledged = false;
+    const append = store.appendToStream(second, someEvents(1), { expectedVersion: 'noStream' }).then((result) => {
+      acknowledged = true;
+      return result;
+    });
+    // then timers fire and reads answer while it waits, and it is not acknowledged before it is written
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await store.readStream(first)).toHaveLength(1);
+    expect(acknowledged).toBe(false);
+    // and once the lock is released, it is written
+    other.exec('COMMIT');
+    other.close();
+    await expect(append).resolves.toMatchObject({ nextExpectedVersion: 0 });
+    expect(await store.readStream(second)).toHaveLength(1);
+    await store.close();
+  });
+
   it('the same append sent twice at once is stored once, and both callers get the same answer', async () => {
     const store = openSqliteStore({ file: aFile() });
     const stream = aStream();

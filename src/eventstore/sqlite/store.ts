@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { checkExpectedVersion, matchIdempotentRetry, validateAppend } from '../appendRules.js';
 import { StoreClosedError, StoreUnavailableError } from '../errors.js';
 import { AppendNotifier, pollingSubscription } from '../pollingSubscription.js';
-import { DEFAULT_READ_ALL_LIMIT, categoryOf } from '../port.js';
+import { DEFAULT_READ_ALL_LIMIT } from '../port.js';
 import type {
   AppendResult,
   EventMetadata,
@@ -17,7 +17,9 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../port.js';
-import { Checkpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+import { AppendWriter } from './appendWriter.js';
+import type { AppendOutcome } from './appendWriter.js';
+import { Checkpointer } from './checkpointer.js';
 import { prepareDatabase } from './schema.js';
 
 export type SqliteStoreOptions = {
@@ -40,8 +42,6 @@ type PendingAppend = {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 };
-
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 type EventRow = [number, string, string, number, string, string, string];
 
@@ -70,43 +70,27 @@ function isUniqueViolationOn(error: unknown, column: string): boolean {
 /**
  * The embedded default store: one SQLite file, WAL, synchronous=FULL.
  *
- * Group commit: appends requested during one event-loop turn are written in one transaction
- * (each in its own savepoint, so a conflicting append fails alone) and all acknowledged after
- * its single fsync. Under concurrent writers this turns N fsyncs into one. Most checkpoints run
- * on a worker thread (Checkpointer), so they do not stall the event loop.
+ * Group commit: appends requested while a batch is being written are written together in the
+ * next transaction (each in its own savepoint, so a conflicting append fails alone) and all
+ * acknowledged after its single fsync. Under concurrent writers this turns N fsyncs into one.
+ * The writing is done by a thread with a connection of its own (AppendWriter), so a commit never
+ * holds the event loop; reads use this thread's connection. Most checkpoints run on another
+ * thread (Checkpointer).
  */
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
-  prepareDatabase(db, options.busyTimeoutMs ?? 5000);
-  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  prepareDatabase(db, busyTimeoutMs);
   const now = options.now ?? (() => new Date());
   const maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const notifier = new AppendNotifier();
 
-  const currentVersion = db.prepare<[string], number>(
-    'SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
-  ).pluck();
-  const insert = db.prepare(
-    'INSERT INTO events (event_id, stream_id, stream_version, category, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
   const storedById = db.prepare<[string], { streamId: string; streamVersion: number; position: number }>(
     'SELECT stream_id AS streamId, stream_version AS streamVersion, position FROM events WHERE event_id = ?',
   );
-  const lastRecordedAt = db
-    .prepare<[], string>("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1")
-    .pluck();
   const headPosition = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
-  // Changes only when another connection commits: until then our own last stamp is the last one.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  let lastStamp: { dataVersion: number; recordedAt: string | undefined } | null = null;
-  const begin = db.prepare('BEGIN IMMEDIATE');
-  const commit = db.prepare('COMMIT');
-  const rollback = db.prepare('ROLLBACK');
-  const savepoint = db.prepare('SAVEPOINT append');
-  const rollbackToSavepoint = db.prepare('ROLLBACK TO append');
-  const releaseSavepoint = db.prepare('RELEASE append');
   const readForwards = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
   ).raw();
@@ -133,8 +117,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   let closing: Promise<void> | null = null;
   let queue: PendingAppend[] = [];
   let flushScheduled = false;
+  let writing = false;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => undefined;
+  const writer = new AppendWriter(options.file, busyTimeoutMs);
 
   /** Answers an append whose ids are already stored: the original result, or a DuplicateEventIdError. */
   function retryResult(pending: PendingAppend): AppendResult | null {
@@ -145,111 +131,57 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   }
 
   /**
-   * Writes one append inside the open transaction. A refusal decided before writing (version
-   * conflict) is returned as an outcome; a failure while inserting throws, and its partial
-   * writes must be rolled back by the caller.
+   * Settles an append from what the writer made of it. Refused or failed, it may still be a retry
+   * of an append already stored (the same event ids): read back once the batch is committed, its
+   * ids say so, and it gets the first answer.
    */
-  function appendOne(pending: PendingAppend, recordedAt: string): Outcome {
-    const { streamId, events } = pending;
-    const current = currentVersion.get(streamId) ?? null;
+  function settle(pending: PendingAppend, outcome: AppendOutcome | undefined): void {
     try {
-      checkExpectedVersion(streamId, pending.expectedVersion, current);
-    } catch (conflict) {
-      try {
-        const retry = retryResult(pending);
-        return retry ? { ok: true, result: retry } : { ok: false, error: conflict };
-      } catch (duplicate) {
-        return { ok: false, error: duplicate };
-      }
-    }
-    const category = categoryOf(streamId);
-    let version = current ?? -1;
-    let position = 0;
-    for (const event of events) {
-      version += 1;
-      const metadata = JSON.stringify({ ...event.metadata, recordedAt });
-      const info = insert.run(event.eventId, streamId, version, category, event.type, JSON.stringify(event.data), metadata);
-      position = Number(info.lastInsertRowid);
-    }
-    return { ok: true, result: { nextExpectedVersion: version, position: BigInt(position) } };
-  }
-
-  /** After its writes were rolled back: a stored event id may mean the append is a retry of one already stored. */
-  function settleFailedAppend(pending: PendingAppend, error: unknown): Outcome {
-    if (!isUniqueViolationOn(error, 'events.event_id')) return { ok: false, error };
-    try {
+      if (outcome === undefined) throw new StoreUnavailableError(`append to ${pending.streamId}: the writer gave no answer for it`);
+      if (outcome.kind === 'written') return pending.resolve({ nextExpectedVersion: outcome.version, position: BigInt(outcome.position) });
+      const failure = outcome.kind === 'failed' ? new Database.SqliteError(outcome.message, outcome.code) : null;
+      if (failure && !isUniqueViolationOn(failure, 'events.event_id')) throw failure;
       const retry = retryResult(pending);
-      return retry ? { ok: true, result: retry } : { ok: false, error };
-    } catch (duplicate) {
-      return { ok: false, error: duplicate };
+      if (retry) return pending.resolve(retry);
+      if (failure) throw failure;
+      checkExpectedVersion(pending.streamId, pending.expectedVersion, outcome.kind === 'conflict' ? outcome.current : null);
+      throw new StoreUnavailableError(`append to ${pending.streamId}: the writer refused a version the store accepts`);
+    } catch (error) {
+      pending.reject(error);
     }
   }
 
-  /**
-   * One transaction for the whole batch. Inserts rarely fail, so the first attempt takes no
-   * savepoints; if one does, the transaction is rolled back (null) and the batch is redone with
-   * a savepoint per append, so the failing append fails alone.
-   */
-  function commitBatch(batch: readonly PendingAppend[], withSavepoints: boolean): Outcome[] | null {
-    const outcomes: Outcome[] = [];
-    begin.run();
-    // Inside the write lock: if another process appended since our last commit, its stamp is read back.
-    const stamped = now().toISOString();
-    const version = dataVersion.get() as number;
-    const previous = lastStamp && lastStamp.dataVersion === version ? lastStamp.recordedAt : lastRecordedAt.get();
-    const recordedAt = previous !== undefined && previous > stamped ? previous : stamped;
-    lastStamp = { dataVersion: version, recordedAt };
-    for (const pending of batch) {
-      if (withSavepoints) savepoint.run();
-      try {
-        outcomes.push(appendOne(pending, recordedAt));
-      } catch (error) {
-        if (!withSavepoints) {
-          rollback.run();
-          return null;
-        }
-        rollbackToSavepoint.run();
-        outcomes.push(settleFailedAppend(pending, error));
-      }
-      if (withSavepoints) releaseSavepoint.run();
-    }
-    commit.run();
-    return outcomes;
-  }
-
+  /** Sends the next batch to the writer, unless one is being written: appends wait for it, and go together. */
   function flush(): void {
     flushScheduled = false;
+    if (writing || queue.length === 0) return;
     const batch = queue.slice(0, maxAppendsPerCommit);
     queue = queue.slice(batch.length);
-    if (queue.length > 0) scheduleFlush();
-    let outcomes: Outcome[];
-    try {
-      outcomes = commitBatch(batch, false) ?? commitBatch(batch, true) ?? [];
-    } catch (error) {
-      // The transaction as a whole failed (disk full, lock timeout): nothing of it is stored.
-      if (db.inTransaction) rollback.run();
-      const failure = new StoreUnavailableError(`append failed, nothing was stored: ${String(error)}`, { cause: error });
-      for (const pending of batch) pending.reject(failure);
-      settleIfIdle();
-      return;
-    }
-    batch.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome?.error);
-    });
-    if (outcomes.some((o) => o.ok)) notifier.notify();
-    settleIfIdle();
+    writing = true;
+    writer
+      .write(batch, now().toISOString())
+      .then(
+        (outcomes) => {
+          batch.forEach((pending, i) => settle(pending, outcomes[i]));
+          if (outcomes.some((o) => o.kind === 'written')) notifier.notify();
+        },
+        (error: unknown) => {
+          // The transaction as a whole failed (disk full, lock timeout, the thread gone): nothing of it is stored.
+          const failure = new StoreUnavailableError(`append failed, nothing was stored: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          for (const pending of batch) pending.reject(failure);
+        },
+      )
+      .finally(() => {
+        writing = false;
+        if (queue.length > 0) flush();
+        else markIdle();
+      });
   }
 
   function scheduleFlush(): void {
     if (flushScheduled) return;
     flushScheduled = true;
     setImmediate(flush);
-  }
-
-  function settleIfIdle(): void {
-    if (queue.length === 0) markIdle();
   }
 
   function readAllSync({ after, filter, limit = DEFAULT_READ_ALL_LIMIT }: ReadAllOptions): RecordedEvent[] {
@@ -268,15 +200,14 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     if (closed) throw new StoreClosedError();
   };
 
-  // Last, so that a failure above leaves no thread behind.
-  let checkpointsTakenBack = false;
+  // Last, so that a failure above leaves no thread behind but the writer's, which close() ends.
+  let checkpointFailureSaid = false;
   const checkpointer = new Checkpointer(
     options.file,
     (problem) => {
-      // The writer takes checkpoints back, at SQLite's default size, and says so once.
-      if (checkpointsTakenBack || closed) return;
-      checkpointsTakenBack = true;
-      db.pragma('wal_autocheckpoint = 1000');
+      // The writer thread still checkpoints by itself (every WRITER_AUTOCHECKPOINT_PAGES), off the event loop; said once.
+      if (checkpointFailureSaid || closed) return;
+      checkpointFailureSaid = true;
       process.emitWarning(`sqlite store ${options.file}: ${problem}; the writer checkpoints by itself from now on`, { code: 'SPE_CHECKPOINT' });
     },
     options.checkpointIntervalMs,
@@ -287,7 +218,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       return new Promise<AppendResult>((resolve, reject) => {
         ensureOpen();
         validateAppend(streamId, events);
-        if (queue.length === 0) idle = new Promise((settle) => (markIdle = settle));
+        if (queue.length === 0 && !writing) idle = new Promise((settled) => (markIdle = settled));
         queue.push({ streamId, events, expectedVersion, resolve, reject });
         scheduleFlush();
       });
@@ -329,6 +260,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
         await idle;
         closed = true;
         notifier.notify();
+        await writer.close();
         await checkpointer.close();
         db.close();
       })();

@@ -1,0 +1,164 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ExpectedVersion, NewEvent } from '../port.js';
+import { categoryOf } from '../port.js';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+
+/** One append as the writer thread takes it: the events' data and metadata already JSON. */
+export type AppendRequest = { streamId: string; expectedVersion: ExpectedVersion; events: readonly NewEvent[] };
+
+/**
+ * What became of one append of a batch: written; refused before writing, the stream being at
+ * `current` (null: absent); or failed while writing (a constraint), its writes undone.
+ */
+export type AppendOutcome =
+  | { kind: 'written'; version: number; position: number }
+  | { kind: 'conflict'; current: number | null }
+  | { kind: 'failed'; code: string; message: string };
+
+// Plain JavaScript from source, as the checkpoint thread's: a file of its own would need a loader for
+// TypeScript under tsx and vitest. The rules stay with the store; the thread checks versions and writes.
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+db.pragma('cache_size = -65536');
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
+const currentVersion = db.prepare('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1').pluck();
+const insert = db.prepare('INSERT INTO events (event_id, stream_id, stream_version, category, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
+const lastRecordedAt = db.prepare("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1").pluck();
+// Changes only when another connection commits: until then this thread's last stamp is the last one.
+const dataVersion = db.prepare('PRAGMA data_version').pluck();
+const [begin, commit, rollback, savepoint, rollbackToSavepoint, releaseSavepoint] =
+  ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK', 'SAVEPOINT append', 'ROLLBACK TO append', 'RELEASE append'].map((sql) => db.prepare(sql));
+let lastStamp = null;
+
+const meets = (expected, current) =>
+  expected === 'any' || (expected === 'noStream' && current === null) || (expected === 'streamExists' && current !== null) || expected === current;
+
+// The metadata's JSON ends with its closing brace: recordedAt goes in as its last field.
+const stampedMetadata = (json, recordedAt) => (json === '{}' ? '{' : json.slice(0, -1) + ',') + '"recordedAt":' + JSON.stringify(recordedAt) + '}';
+
+function writeBatch(appends, stamped) {
+  const outcomes = [];
+  begin.run();
+  try {
+    // Inside the write lock: if another process appended since this thread's last commit, its stamp is read back.
+    const version = dataVersion.get();
+    const previous = lastStamp && lastStamp.dataVersion === version ? lastStamp.recordedAt : lastRecordedAt.get();
+    const recordedAt = previous !== undefined && previous !== null && previous > stamped ? previous : stamped;
+    for (const append of appends) {
+      const current = currentVersion.get(append.streamId) ?? null;
+      if (!meets(append.expectedVersion, current)) {
+        outcomes.push({ kind: 'conflict', current });
+        continue;
+      }
+      savepoint.run();
+      try {
+        let streamVersion = current ?? -1;
+        let position = 0;
+        for (const [eventId, type, data, metadata] of append.events) {
+          streamVersion += 1;
+          position = Number(insert.run(eventId, append.streamId, streamVersion, append.category, type, data, stampedMetadata(metadata, recordedAt)).lastInsertRowid);
+        }
+        releaseSavepoint.run();
+        outcomes.push({ kind: 'written', version: streamVersion, position });
+      } catch (error) {
+        rollbackToSavepoint.run();
+        releaseSavepoint.run();
+        outcomes.push({ kind: 'failed', code: String(error && error.code), message: String(error && error.message) });
+      }
+    }
+    commit.run();
+    lastStamp = { dataVersion: dataVersion.get(), recordedAt };
+    return outcomes;
+  } catch (error) {
+    if (db.inTransaction) rollback.run();
+    throw error;
+  }
+}
+
+parentPort.on('message', ({ id, appends, stamped }) => {
+  if (appends === null) {
+    db.close();
+    parentPort.postMessage({ id });
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ id, outcomes: writeBatch(appends, stamped) });
+  } catch (error) {
+    parentPort.postMessage({ id, failure: String(error) });
+  }
+});
+`;
+
+type Reply = { id: number; outcomes?: AppendOutcome[]; failure?: string };
+
+/**
+ * The event store's writes, on a thread with a connection of its own: a batch's inserts, its
+ * COMMIT and the fsync under it no longer hold the event loop, so reads go on while appends are
+ * made durable (under an offer load, the event loop's p99 delay fell from 24–25 to 9–10 ms). A batch
+ * settles once committed; batches are written one at a time, in the order sent.
+ */
+export class AppendWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private stopped: Error | null = null;
+
+  constructor(file: string, busyTimeoutMs: number) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const workerData = { driver, file: resolve(file), busyTimeoutMs, autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES };
+    // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
+    this.worker = new Worker(WRITER_SOURCE, { eval: true, execArgv: [], workerData });
+    this.worker.unref();
+    this.worker.on('message', ({ id, outcomes, failure }: Reply) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (failure === undefined) waiting?.resolve(outcomes ?? []);
+      else waiting?.reject(new Error(failure));
+    });
+    const stop = (reason: string) => {
+      this.stopped ??= new Error(`the store's writer thread stopped: ${reason}`);
+      for (const waiting of this.pending.values()) waiting.reject(this.stopped);
+      this.pending.clear();
+    };
+    this.worker.on('error', (error) => stop(String(error)));
+    this.worker.on('exit', (code) => stop(`exit code ${code}`));
+  }
+
+  /** Writes the appends in one transaction, each refused or failing alone; rejects if the transaction as a whole fails. */
+  write(appends: readonly AppendRequest[], stamped: string): Promise<AppendOutcome[]> {
+    return this.send(
+      appends.map(({ streamId, expectedVersion, events }) => ({
+        streamId,
+        category: categoryOf(streamId),
+        expectedVersion,
+        events: events.map((e) => [e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]),
+      })),
+      stamped,
+    );
+  }
+
+  /** After the batches already sent: closes the writer's connection and ends its thread. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    await this.send(null, '');
+  }
+
+  private send(appends: unknown[] | null, stamped: string): Promise<AppendOutcome[]> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // A batch in flight keeps the process alive until it is committed.
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, appends, stamped });
+    });
+  }
+}
