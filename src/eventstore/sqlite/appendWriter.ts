@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { ExpectedVersion, NewEvent } from '../port.js';
 import { categoryOf } from '../port.js';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 
 /** One append as the writer thread takes it: the events' data and metadata already JSON. */
 export type AppendRequest = { streamId: string; expectedVersion: ExpectedVersion; events: readonly NewEvent[] };
@@ -17,8 +16,7 @@ export type AppendOutcome =
   | { kind: 'conflict'; current: number | null }
   | { kind: 'failed'; code: string; message: string };
 
-// Plain JavaScript from source, as the checkpoint thread's: a file of its own would need a loader for
-// TypeScript under tsx and vitest. The rules stay with the store; the thread checks versions and writes.
+// The rules stay with the store; the thread checks versions and writes.
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -81,22 +79,8 @@ function writeBatch(appends, stamped) {
   }
 }
 
-parentPort.on('message', ({ id, appends, stamped }) => {
-  if (appends === null) {
-    db.close();
-    parentPort.postMessage({ id });
-    parentPort.close();
-    return;
-  }
-  try {
-    parentPort.postMessage({ id, outcomes: writeBatch(appends, stamped) });
-  } catch (error) {
-    parentPort.postMessage({ id, failure: String(error) });
-  }
-});
-`;
-
-type Reply = { id: number; outcomes?: AppendOutcome[]; failure?: string };
+const handle = ({ appends, stamped }) => writeBatch(appends, stamped);
+${ANSWER_REQUESTS}`;
 
 /**
  * The event store's writes, on a thread with a connection of its own: a batch's inserts, its
@@ -105,60 +89,27 @@ type Reply = { id: number; outcomes?: AppendOutcome[]; failure?: string };
  * settles once committed; batches are written one at a time, in the order sent.
  */
 export class AppendWriter {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
-  private nextId = 0;
-  private stopped: Error | null = null;
+  private readonly thread: RequestThread<AppendOutcome[]>;
 
   constructor(file: string, busyTimeoutMs: number) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { driver, file: resolve(file), busyTimeoutMs, autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES };
-    // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
-    this.worker = new Worker(WRITER_SOURCE, { eval: true, execArgv: [], workerData });
-    this.worker.unref();
-    this.worker.on('message', ({ id, outcomes, failure }: Reply) => {
-      const waiting = this.pending.get(id);
-      this.pending.delete(id);
-      if (this.pending.size === 0) this.worker.unref();
-      if (failure === undefined) waiting?.resolve(outcomes ?? []);
-      else waiting?.reject(new Error(failure));
-    });
-    const stop = (reason: string) => {
-      this.stopped ??= new Error(`the store's writer thread stopped: ${reason}`);
-      for (const waiting of this.pending.values()) waiting.reject(this.stopped);
-      this.pending.clear();
-    };
-    this.worker.on('error', (error) => stop(String(error)));
-    this.worker.on('exit', (code) => stop(`exit code ${code}`));
+    this.thread = new RequestThread('the store\'s writer', WRITER_SOURCE, { file: resolve(file), busyTimeoutMs, autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES });
   }
 
   /** Writes the appends in one transaction, each refused or failing alone; rejects if the transaction as a whole fails. */
   write(appends: readonly AppendRequest[], stamped: string): Promise<AppendOutcome[]> {
-    return this.send(
-      appends.map(({ streamId, expectedVersion, events }) => ({
+    return this.thread.request({
+      stamped,
+      appends: appends.map(({ streamId, expectedVersion, events }) => ({
         streamId,
         category: categoryOf(streamId),
         expectedVersion,
         events: events.map((e) => [e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]),
       })),
-      stamped,
-    );
+    });
   }
 
   /** After the batches already sent: closes the writer's connection and ends its thread. */
-  async close(): Promise<void> {
-    if (this.stopped) return;
-    await this.send(null, '');
-  }
-
-  private send(appends: unknown[] | null, stamped: string): Promise<AppendOutcome[]> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      // A batch in flight keeps the process alive until it is committed.
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, appends, stamped });
-    });
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

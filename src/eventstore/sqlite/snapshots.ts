@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { FoundSnapshot, SnapshotMeta, SnapshotStore } from '../snapshots.js';
+import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 
 // Positions can exceed 64 bits (EventStoreDB's are packed pairs): stored as fixed-width decimals, they sort as numbers.
 const POSITION_DIGITS = 40;
@@ -31,8 +30,7 @@ const DOOMED = `projection = @projection AND (version < @version OR (version = @
      WHERE projection = @projection AND version = @version AND base IS NULL ORDER BY position DESC LIMIT @keep))`,
 );
 
-// Plain JavaScript from source, as the checkpoint thread's: a file of its own would need a loader
-// for TypeScript under tsx and vitest. It runs, in one transaction, the statements it is sent by name.
+// It runs, in one transaction, the statements it is sent by name.
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -40,22 +38,8 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 const statements = Object.fromEntries(Object.entries(workerData.sql).map(([name, sql]) => [name, db.prepare(sql)]));
-const runAll = db.transaction((steps) => { for (const [name, params] of steps) statements[name].run(...params); });
-parentPort.on('message', ({ id, steps }) => {
-  if (steps === null) {
-    db.close();
-    parentPort.postMessage({ id });
-    parentPort.close();
-    return;
-  }
-  try {
-    runAll(steps);
-    parentPort.postMessage({ id });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error) });
-  }
-});
-`;
+const handle = db.transaction((steps) => { for (const [name, params] of steps) statements[name].run(...params); });
+${ANSWER_REQUESTS}`;
 
 type Step = [name: string, params: readonly unknown[]];
 
@@ -66,55 +50,23 @@ type Step = [name: string, params: readonly unknown[]];
  * committed, so a read after it sees it.
  */
 class SnapshotWriter {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  private nextId = 0;
-  private stopped: Error | null = null;
+  private readonly thread: RequestThread<void>;
 
   constructor(file: string, sql: Record<string, string>) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
-    this.worker = new Worker(WRITER_SOURCE, { eval: true, execArgv: [], workerData: { driver, file: resolve(file), sql } });
-    this.worker.unref();
-    this.worker.on('message', ({ id, error }: { id: number; error?: string }) => {
-      const waiting = this.pending.get(id);
-      this.pending.delete(id);
-      if (error === undefined) waiting?.resolve();
-      else waiting?.reject(new Error(`snapshot write failed: ${error}`));
-    });
-    const stop = (reason: string) => {
-      this.stopped ??= new Error(`snapshot writer thread stopped: ${reason}`);
-      for (const waiting of this.pending.values()) waiting.reject(this.stopped);
-      this.pending.clear();
-    };
-    this.worker.on('error', (error) => stop(String(error)));
-    this.worker.on('exit', (code) => stop(`exit code ${code}`));
+    this.thread = new RequestThread('snapshot writer', WRITER_SOURCE, { file: resolve(file), sql });
   }
 
   /** Runs the steps in one transaction on the writer's thread; `transfer` hands buffers over rather than copying them. */
-  run(steps: readonly Step[] | null, transfer: ArrayBuffer[] = []): Promise<void> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      // A write in flight keeps the process alive until it is committed.
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, {
-        resolve: () => this.settled(resolve),
-        reject: (error) => this.settled(() => reject(error)),
-      });
-      this.worker.postMessage({ id, steps }, transfer);
-    });
+  async run(steps: readonly Step[], transfer: ArrayBuffer[] = []): Promise<void> {
+    try {
+      await this.thread.request(steps, transfer);
+    } catch (error) {
+      throw new Error(`snapshot write failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
 
-  private settled(then: () => void): void {
-    if (this.pending.size === 0) this.worker.unref();
-    then();
-  }
-
-  /** After the writes already sent: closes the writer's connection and ends its thread. */
-  async close(): Promise<void> {
-    if (this.stopped) return;
-    await this.run(null);
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 
