@@ -4,7 +4,7 @@ import { categoryOf } from '../port.js';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 
-/** One append as the writer thread takes it: the events' data and metadata already JSON. */
+/** One append as the store hands it to the writer, which sends the thread its events' data and metadata as JSON. */
 export type AppendRequest = { streamId: string; expectedVersion: ExpectedVersion; events: readonly NewEvent[] };
 
 /**
