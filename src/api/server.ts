@@ -47,8 +47,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
 export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
-  // Answers refused before routing run no hooks: they are given these headers by hand.
-  let everyAnswersHeaders: Readonly<Record<string, string>> = {};
+  // Answers refused before routing run no hooks: they are given the API's headers by hand.
+  const everyAnswersHeaders: Readonly<Record<string, string>> = api ? API_SECURITY_HEADERS : {};
   const app = Fastify({
     logger,
     requestIdHeader: false,
@@ -83,7 +83,6 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       transform: jsonSchemaTransform,
     });
     const documentHeaders = registerSecurityHeaders(app);
-    everyAnswersHeaders = API_SECURITY_HEADERS;
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: documentHeaders } });
     // Browser code may read the headers a client acts on: the version for If-Match, when to retry, the request's id.
     const exposedHeaders = ['etag', 'retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];

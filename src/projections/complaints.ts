@@ -92,10 +92,10 @@ export const complaintsProjection: Projection<ComplaintsState> = {
 export const isOpenAt = (complaint: ComplaintRecord, at: number): boolean =>
   complaint.openSpans.some((span) => span.from <= at && (span.to === null || at < span.to));
 
-/** Per severity: acknowledge within `acknowledgeHours`, resolve within `resolveDays` (DESIGN.md §4 defaults). */
 /** With explain: the complaints behind a figure, each with the position it was raised at. */
 export const complaintsBehind = (complaints: readonly ComplaintRecord[]) => complaints.map((c) => ({ complaintId: c.complaintId, position: String(c.raisedPosition) }));
 
+/** Per severity: acknowledge within `acknowledgeHours`, resolve within `resolveDays` (DESIGN.md §4 defaults). */
 export type ComplaintSla = Record<Severity, { acknowledgeHours: number; resolveDays: number }>;
 export const DEFAULT_COMPLAINT_SLA: ComplaintSla = {
   high: { acknowledgeHours: 4, resolveDays: 2 },

@@ -56,7 +56,6 @@ export type DealRecord = {
   readonly lateEntries: number;
 };
 
-
 /** With explain: the deals behind a figure, each with the position of the event that counts it (as answers write positions). */
 export const dealsBehind = (deals: readonly DealRecord[], position: (deal: DealRecord) => CompactPosition | null) =>
   deals.map((d) => ({ dealId: d.dealId, position: String(position(d)) }));
