@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { instantSchema, perCurrencySchema, provenanceSchema } from './answer.js';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
 import { isOpenAt } from './complaints.js';
-import type { CustomersState } from './customers.js';
+import type { CustomersState } from './customerRecord.js';
 import { dealsBehind } from './dealRecord.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { DAY_MS, addTo } from './stats.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { satisfactionSchema } from '../../domain/customer/events.js';
-import type { CustomerRecord } from '../../projections/customers.js';
+import type { CustomerRecord } from '../../projections/customerRecord.js';
 import { customerLifecycleSchema } from '../../projections/lifecycle.js';
 import type { CustomerFacts } from '../../projections/sales.js';
 import { isoInstant } from '../isoInstant.js';
