@@ -81,6 +81,12 @@ export const configSchema = z
       .min(100, 'must be a whole number of events from 100 to 100000000')
       .max(100_000_000, 'must be a whole number of events from 100 to 100000000')
       .default(2_500),
+    SNAPSHOT_KEEP: z.coerce
+      .number({ error: 'must be a whole number of full snapshots from 1 to 10000' })
+      .int('must be a whole number of full snapshots from 1 to 10000')
+      .min(1, 'must be a whole number of full snapshots from 1 to 10000')
+      .max(10_000, 'must be a whole number of full snapshots from 1 to 10000')
+      .default(50),
     COMMAND_CONFLICT_RETRIES: z.coerce
       .number({ error: 'must be a whole number from 0 to 100' })
       .int('must be a whole number from 0 to 100')

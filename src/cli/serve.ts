@@ -43,6 +43,7 @@ export async function serve(config: Config): Promise<void> {
     projections: liveProjections,
     snapshotEvery: config.SNAPSHOT_EVERY,
     deltaEvery: config.SNAPSHOT_DELTA_EVERY,
+    keepSnapshots: config.SNAPSHOT_KEEP,
     onError: (err) => app?.log.error({ err }, 'projection runner failed'),
   });
   // With no key configured, a first try still works: one admin key is generated and shown once.

@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       COMMAND_CONFLICT_RETRIES: 5,
       SNAPSHOT_EVERY: 25_000,
       SNAPSHOT_DELTA_EVERY: 2_500,
+      SNAPSHOT_KEEP: 50,
       RATE_LIMIT_PER_MINUTE: 600,
       MAX_REPLAY_EVENTS: 2_000_000,
       CORS_ORIGINS: [],
@@ -40,6 +41,8 @@ describe('configuration from the environment', () => {
     [{ LOSS_REASONS: 'price,,timing' }, 'LOSS_REASONS must be a comma-separated list of names such as price,timing (got "price,,timing")'],
     [{ CLOCK_SKEW_MS: '-1' }, 'CLOCK_SKEW_MS must be a whole number of milliseconds from 0 to 86400000 (got "-1")'],
     [{ SNAPSHOT_DELTA_EVERY: '10' }, 'SNAPSHOT_DELTA_EVERY must be a whole number of events from 100 to 100000000 (got "10")'],
+    [{ SNAPSHOT_KEEP: '0' }, 'SNAPSHOT_KEEP must be a whole number of full snapshots from 1 to 10000 (got "0")'],
+    [{ SNAPSHOT_KEEP: '2.5' }, 'SNAPSHOT_KEEP must be a whole number of full snapshots from 1 to 10000 (got "2.5")'],
     [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],
   ])('refuses %o with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
