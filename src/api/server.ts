@@ -68,7 +68,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);
 
-  // One hook for what every answer carries: each hook a request runs costs it about a microsecond.
+  // What every answer carries, set first: the answers later hooks refuse (401, 429) have it too, and no onSend hook runs per answer.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(everyAnswersHeaders).header('x-request-id', request.id);
     done();

@@ -137,6 +137,8 @@ describe('protection', () => {
       });
       expect(response.headers['referrer-policy']).toBeUndefined();
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      // Refused answers too can be followed by their request's id.
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
     await api.close();
   });
