@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { Database } from '../src/eventstore/sqlite/driver.js';
 import { monotonicFactory } from 'ulid';
 import type { EventStore, NewEvent } from '../src/eventstore/port.js';
 import { prepareDatabase } from '../src/eventstore/sqlite/schema.js';

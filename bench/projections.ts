@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { Database } from '../src/eventstore/sqlite/driver.js';
 import { createMemorySnapshotStore } from '../src/eventstore/memorySnapshots.js';
 import type { EventStore } from '../src/eventstore/port.js';
 import { openSqliteSnapshotStore } from '../src/eventstore/sqlite/snapshots.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
 import { aStream, someEvents } from '../support/events.js';

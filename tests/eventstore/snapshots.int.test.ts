@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { createMemorySnapshotStore } from '../../src/eventstore/memorySnapshots.js';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { DuplicateEventIdError } from '../../src/eventstore/errors.js';

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { sqliteDriverPath } from './driver.js';
 
 /**
  * Pages the WAL may reach before the writing connection checkpoints by itself. Under steady
@@ -48,9 +48,8 @@ export class Checkpointer {
   /** `onFailure` hears of a checkpoint that failed, or of the thread stopping before `close()`. */
   constructor(file: string, onFailure: (problem: string) => void, intervalMs = 100) {
     if (!(intervalMs >= 1)) throw new RangeError(`checkpointIntervalMs must be at least 1, got ${intervalMs}`);
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { driver, file: resolve(file), intervalMs } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { driver: sqliteDriverPath, file: resolve(file), intervalMs } });
     this.worker.unref();
     this.worker.on('message', (problem: string) => onFailure(`checkpoint failed: ${problem}`));
     this.worker.on('error', (error) => onFailure(`checkpoint thread failed: ${String(error)}`));

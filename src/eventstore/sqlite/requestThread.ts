@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteDriverPath } from './driver.js';
 
 /**
  * The end of a thread's source that answers requests: `handle(request)` (which the source
@@ -24,7 +24,7 @@ parentPort.on('message', ({ id, close, request }) => {
 /**
  * A thread with a SQLite connection of its own, running plain JavaScript from source (a file of
  * its own would need a loader for TypeScript under tsx and vitest), asked by messages it answers
- * in order. Its source gets `workerData.driver`, the path of better-sqlite3, and ends with
+ * in order. Its source gets `workerData.driver`, the path of the SQLite driver (see driver.ts), and ends with
  * ANSWER_REQUESTS. A request in flight keeps the process alive; an idle thread does not.
  */
 export class RequestThread<Result> {
@@ -34,9 +34,8 @@ export class RequestThread<Result> {
   private stopped: Error | null = null;
 
   constructor(what: string, source: string, workerData: Record<string, unknown>) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     // execArgv: none of the parent's loaders or flags; the source is plain CommonJS.
-    this.worker = new Worker(source, { eval: true, execArgv: [], workerData: { ...workerData, driver } });
+    this.worker = new Worker(source, { eval: true, execArgv: [], workerData: { ...workerData, driver: sqliteDriverPath } });
     this.worker.unref();
     this.worker.on('message', ({ id, result, failure }: { id: number; result: Result; failure?: string }) => {
       const waiting = this.pending.get(id);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Connection } from './driver.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -27,7 +27,7 @@ CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 `;
 
-export function prepareDatabase(db: Database.Database, busyTimeoutMs: number): void {
+export function prepareDatabase(db: Connection, busyTimeoutMs: number): void {
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk (WAL fsynced) before the append is acknowledged.
   db.pragma('synchronous = FULL');

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import type { FoundSnapshot, SnapshotMeta, SnapshotStore } from '../snapshots.js';
+import { Database } from './driver.js';
+import type { Connection } from './driver.js';
 import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 
 // Positions can exceed 64 bits (EventStoreDB's are packed pairs): stored as fixed-width decimals, they sort as numbers.
@@ -77,7 +78,7 @@ class SnapshotWriter {
  * when both are in WAL mode: after a crash between the two, the next open copies again, ignoring
  * what is already here, or, the copy lost, the projections replay the log (snapshots are a cache).
  */
-function takeOverSnapshots(db: Database.Database, schema: 'main' | 'earlier'): void {
+function takeOverSnapshots(db: Connection, schema: 'main' | 'earlier'): void {
   const tables = new Set(db.prepare<[], string>(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`).pluck().all());
   const moves: string[] = [];
   if (tables.has('projection_snapshots')) {

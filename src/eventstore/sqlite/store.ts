@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { checkExpectedVersion, matchIdempotentRetry, validateAppend } from '../appendRules.js';
 import { StoreClosedError, StoreUnavailableError } from '../errors.js';
 import { AppendNotifier, pollingSubscription } from '../pollingSubscription.js';
@@ -20,6 +19,7 @@ import type {
 import { AppendWriter } from './appendWriter.js';
 import type { AppendOutcome } from './appendWriter.js';
 import { Checkpointer } from './checkpointer.js';
+import { Database } from './driver.js';
 import { prepareDatabase } from './schema.js';
 
 export type SqliteStoreOptions = {
