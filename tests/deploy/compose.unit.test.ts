@@ -40,6 +40,8 @@ describe('docker-compose.yml', () => {
   it('builds the engine as a non-root, production-only image', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    // on a Node.js still supported, the same in both stages (the native driver is built for it)
+    expect(dockerfile.match(/^FROM node:(\d+)-/gm)).toEqual(['FROM node:24-', 'FROM node:24-']);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
