@@ -24,8 +24,8 @@ parentPort.on('message', ({ id, close, request }) => {
 /**
  * A thread with a SQLite connection of its own, running plain JavaScript from source (a file of
  * its own would need a loader for TypeScript under tsx and vitest), asked by messages it answers
- * in order. Its source gets `workerData.driver`, the path of the SQLite driver (see driver.ts), and ends with
- * ANSWER_REQUESTS. A request in flight keeps the process alive; an idle thread does not.
+ * in order. Its source gets `workerData.driver`, the path of the SQLite driver (driver.ts), and
+ * ends with ANSWER_REQUESTS. A request in flight keeps the process alive; an idle thread does not.
  */
 export class RequestThread<Result> {
   private readonly worker: Worker;

@@ -24,8 +24,8 @@ describe(`the SQLite driver on Node ${process.versions.node}`, () => {
 
   it('survives the garbage collector finalizing discarded statements and closed stores', async () => {
     // given processes that prepare statements, drop them and open and close stores. With
-    // better-sqlite3 12 on Node 24.21 about half such runs abort, whichever collection finalizes
-    // a statement first; three make a miss unlikely (the e2e tests, which start the engine, abort every time)
+    // better-sqlite3 12 on Node 24.21 about half such runs aborted, whichever collection finalized
+    // a statement first, so three are run (the six engine starts of the e2e tests all aborted)
     const dir = aTempDir();
     const runs = await Promise.all([1, 2, 3].map((n) => runChild(join(dir, `driver-${n}.db`))));
 
