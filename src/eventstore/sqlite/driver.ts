@@ -5,8 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 export type Connection = BetterSqlite3.Database;
 
 const require = createRequire(import.meta.url);
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-const nodeMinor = Number(process.versions.node.split('.')[1]);
+const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split('.').map(Number);
 
 function installed(name: string): string | null {
   try {
