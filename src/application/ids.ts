@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 import { ulid } from 'ulid';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -15,7 +15,8 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+// The one-shot `hash` (as auth uses): no Hash object per call. A command with an idempotency key hashes its fingerprint and each event's id.
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 /** Fingerprint of a command, to tell a retry from a different command under the same idempotency key. */
 export function commandHash(command: unknown): string {
@@ -67,7 +68,7 @@ export function newUlid(): string {
 
 /** The same (stream, idempotency key, index) always yields the same event id: a retried append appends nothing. */
 export function deterministicEventId(streamId: string, idempotencyKey: string, index: number): string {
-  return ulidText(createHash('sha256').update(`${streamId}\u0000${idempotencyKey}\u0000${index}`).digest());
+  return ulidText(hash('sha256', `${streamId}\u0000${idempotencyKey}\u0000${index}`, 'buffer'));
 }
 
 /** A stream id for a value that may hold any characters (a customer name, a target key). */
