@@ -173,6 +173,41 @@ describe('sqlite store', () => {
     await reader.close();
   });
 
+  it('a live subscription gets every event once, in order and as stored, while another process appends between its commits', async () => {
+    // given a store followed live, and a second store on the same file standing for another process
+    const file = aFile();
+    const local = openSqliteStore({ file, pollIntervalMs: 20 });
+    const foreign = openSqliteStore({ file });
+    const subscription = local.subscribe();
+    const expected = 60;
+    const received = (async () => {
+      const events = [];
+      for await (const event of subscription) {
+        events.push(event);
+        if (events.length === expected) break;
+      }
+      return events;
+    })();
+    // when both append, in turns and at once, several events per append
+    for (let round = 0; round < 5; round++) {
+      await local.appendToStream(aStream(), someEvents(3), { expectedVersion: 'noStream' });
+      await foreign.appendToStream(aStream(), someEvents(2), { expectedVersion: 'noStream' });
+      await Promise.all([
+        local.appendToStream(aStream(), someEvents(2), { expectedVersion: 'noStream' }),
+        foreign.appendToStream(aStream(), someEvents(1), { expectedVersion: 'noStream' }),
+        local.appendToStream(aStream(), someEvents(4), { expectedVersion: 'noStream' }),
+      ]);
+    }
+    // then the subscription got the log exactly as a fresh connection reads it, field order of the metadata included
+    const events = await received;
+    const reader = openSqliteStore({ file });
+    const stored = await reader.readAll({ limit: 1000 });
+    expect(stored).toHaveLength(expected);
+    expect(events.map((e) => JSON.stringify({ ...e, position: String(e.position) }))).toEqual(stored.map((e) => JSON.stringify({ ...e, position: String(e.position) })));
+    await subscription.close();
+    await Promise.all([reader.close(), foreign.close(), local.close()]);
+  });
+
   it('never stamps a recordedAt earlier than the last one, even when the clock steps back', async () => {
     let clock = new Date('2026-07-01T10:00:00.000Z');
     const store = openSqliteStore({ file: aFile(), now: () => clock });

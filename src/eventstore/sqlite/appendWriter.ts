@@ -7,12 +7,23 @@ import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 /** One append as the store hands it to the writer, which sends the thread its events' data and metadata as JSON. */
 export type AppendRequest = { streamId: string; expectedVersion: ExpectedVersion; events: readonly NewEvent[] };
 
+/** An append as the thread takes it: each event as [id, type, data's JSON, metadata's JSON before the stamp]. */
+export type EncodedAppend = { streamId: string; category: string; expectedVersion: ExpectedVersion; events: [string, string, string, string][] };
+
+export const encodeAppend = ({ streamId, expectedVersion, events }: AppendRequest): EncodedAppend => ({
+  streamId,
+  category: categoryOf(streamId),
+  expectedVersion,
+  events: events.map((e) => [e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]),
+});
+
 /**
- * What became of one append of a batch: written; refused before writing, the stream being at
- * `current` (null: absent); or failed while writing (a constraint), its writes undone.
+ * What became of one append of a batch: written (its last event's version and position, and the
+ * batch's `recordedAt` stamp); refused before writing, the stream being at `current` (null:
+ * absent); or failed while writing (a constraint), its writes undone.
  */
 export type AppendOutcome =
-  | { kind: 'written'; version: number; position: number }
+  | { kind: 'written'; version: number; position: number; recordedAt: string }
   | { kind: 'conflict'; current: number | null }
   | { kind: 'failed'; code: string; message: string };
 
@@ -63,7 +74,7 @@ function writeBatch(appends, stamped) {
           position = Number(insert.run(eventId, append.streamId, streamVersion, append.category, type, data, stampedMetadata(metadata, recordedAt)).lastInsertRowid);
         }
         releaseSavepoint.run();
-        outcomes.push({ kind: 'written', version: streamVersion, position });
+        outcomes.push({ kind: 'written', version: streamVersion, position, recordedAt });
       } catch (error) {
         rollbackToSavepoint.run();
         releaseSavepoint.run();
@@ -96,16 +107,8 @@ export class AppendWriter {
   }
 
   /** Writes the appends in one transaction, each refused or failing alone; rejects if the transaction as a whole fails. */
-  write(appends: readonly AppendRequest[], stamped: string): Promise<AppendOutcome[]> {
-    return this.thread.request({
-      stamped,
-      appends: appends.map(({ streamId, expectedVersion, events }) => ({
-        streamId,
-        category: categoryOf(streamId),
-        expectedVersion,
-        events: events.map((e) => [e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]),
-      })),
-    });
+  write(appends: readonly EncodedAppend[], stamped: string): Promise<AppendOutcome[]> {
+    return this.thread.request({ stamped, appends });
   }
 
   /** After the batches already sent: closes the writer's connection and ends its thread. */
