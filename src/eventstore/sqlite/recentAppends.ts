@@ -30,7 +30,7 @@ export class RecentAppends {
   add(committed: readonly CommittedEvent[]): void {
     const last = this.events[this.events.length - 1];
     const first = committed[0];
-    // Out of order can only mean a second writer in this process; what is held then no longer says what follows what.
+    // Positions only grow; were a commit ever to come before one held, what is held would no longer say what follows what.
     if (last && first && first.position <= last.position) this.events = [];
     this.events.push(...committed);
     if (this.events.length > 2 * this.capacity) this.events = this.events.slice(-this.capacity);
