@@ -115,7 +115,7 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('writes on a thread of its own: while a commit waits for the write lock, the event loop runs and reads go on', async () => {
+  it('never waits for the write lock on the event loop: while another connection holds it, the append waits on the writer thread and reads go on', async () => {
     // given a stream, and another connection holding the file's write lock
     const file = aFile();
     const store = openSqliteStore({ file });
@@ -217,6 +217,33 @@ describe('sqlite store', () => {
     const stamps = (await store.readAll()).map((e) => e.metadata.recordedAt);
     expect(stamps).toEqual(['2026-07-01T10:00:00.000Z', '2026-07-01T10:00:00.000Z']);
     expect(await store.headPosition()).toBe(2n);
+    await store.close();
+  });
+
+  it('writes lone appends on the event loop and bursts on the writer thread, interleaved: positions follow on, stamps never go back', async () => {
+    // given a clock that steps back and forth between writes
+    let clock = new Date('2026-07-01T10:00:00.000Z');
+    const store = openSqliteStore({ file: aFile(), now: () => clock });
+    const burst = (count: number) => Promise.all(Array.from({ length: count }, () => store.appendToStream(aStream(), someEvents(2), { expectedVersion: 'noStream' })));
+    // when a lone append (this thread's connection) and bursts (the writer's connection) alternate
+    const lone = aStream();
+    await store.appendToStream(lone, someEvents(1), { expectedVersion: 'noStream' });
+    clock = new Date('2026-07-01T09:00:00.000Z');
+    await burst(3);
+    clock = new Date('2026-07-01T11:00:00.000Z');
+    await burst(2);
+    clock = new Date('2026-07-01T08:00:00.000Z');
+    const last = await store.appendToStream(lone, someEvents(1), { expectedVersion: 0 });
+    // then each connection stamped after the other's last commit, and positions follow on
+    const events = await store.readAll();
+    expect(events.map((e) => e.metadata.recordedAt)).toEqual([
+      '2026-07-01T10:00:00.000Z',
+      ...Array<string>(6).fill('2026-07-01T10:00:00.000Z'),
+      ...Array<string>(4).fill('2026-07-01T11:00:00.000Z'),
+      '2026-07-01T11:00:00.000Z',
+    ]);
+    expect(events.map((e) => e.position)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i + 1)));
+    expect(last).toEqual({ nextExpectedVersion: 1, position: 12n });
     await store.close();
   });
 

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import type { ExpectedVersion, NewEvent } from '../port.js';
 import { categoryOf } from '../port.js';
+import { Database } from './driver.js';
+import type { Connection } from './driver.js';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 
@@ -27,19 +30,16 @@ export type AppendOutcome =
   | { kind: 'conflict'; current: number | null }
   | { kind: 'failed'; code: string; message: string };
 
-// The rules stay with the store; the thread checks versions and writes.
-const WRITER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-db.pragma('cache_size = -65536');
-db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
+/**
+ * Given a writing connection, prepares its statements and returns `writeBatch(appends, stamped)`.
+ * Plain JavaScript, so that one source serves the writer thread and `writeBatchOn` alike. The
+ * rules stay with the store; this checks versions and writes.
+ */
+const BATCH_WRITER = `(db) => {
 const currentVersion = db.prepare('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1').pluck();
 const insert = db.prepare('INSERT INTO events (event_id, stream_id, stream_version, category, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
 const lastRecordedAt = db.prepare("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1").pluck();
-// Changes only when another connection commits: until then this thread's last stamp is the last one.
+// Changes only when another connection commits: until then this connection's last stamp is the last one.
 const dataVersion = db.prepare('PRAGMA data_version').pluck();
 const [begin, commit, rollback, savepoint, rollbackToSavepoint, releaseSavepoint] =
   ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK', 'SAVEPOINT append', 'ROLLBACK TO append', 'RELEASE append'].map((sql) => db.prepare(sql));
@@ -51,11 +51,11 @@ const meets = (expected, current) =>
 // The metadata's JSON ends with its closing brace: recordedAt goes in as its last field.
 const stampedMetadata = (json, recordedAt) => (json === '{}' ? '{' : json.slice(0, -1) + ',') + '"recordedAt":' + JSON.stringify(recordedAt) + '}';
 
-function writeBatch(appends, stamped) {
+return function writeBatch(appends, stamped) {
   const outcomes = [];
   begin.run();
   try {
-    // Inside the write lock: if another process appended since this thread's last commit, its stamp is read back.
+    // Inside the write lock: if another connection appended since this one's last commit, its stamp is read back.
     const version = dataVersion.get();
     const previous = lastStamp && lastStamp.dataVersion === version ? lastStamp.recordedAt : lastRecordedAt.get();
     const recordedAt = previous !== undefined && previous !== null && previous > stamped ? previous : stamped;
@@ -88,10 +88,46 @@ function writeBatch(appends, stamped) {
     if (db.inTransaction) rollback.run();
     throw error;
   }
-}
+};
+}`;
 
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+db.pragma('cache_size = -65536');
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
+const writeBatch = (${BATCH_WRITER})(db);
 const handle = ({ appends, stamped }) => writeBatch(appends, stamped);
 ${ANSWER_REQUESTS}`;
+
+/** Writes the appends in one transaction, each refused or failing alone; throws if the transaction as a whole fails. */
+export type WriteBatch = (appends: readonly EncodedAppend[], stamped: string) => AppendOutcome[];
+
+/**
+ * The writer's batch writing on a connection of the calling thread (synchronous=FULL, as the
+ * thread's): the commit and its fsync then hold this thread, but never a wait for the write lock.
+ * If another connection holds it, nothing is written and the answer is `'locked'`.
+ */
+export function writeBatchOn(db: Connection, busyTimeoutMs: number): (appends: readonly EncodedAppend[], stamped: string) => AppendOutcome[] | 'locked' {
+  const writeBatch = (runInThisContext(BATCH_WRITER, { filename: 'sqlite-batch-writer.js' }) as (db: Connection) => WriteBatch)(db);
+  const noWait = db.prepare('PRAGMA busy_timeout = 0');
+  const wait = db.prepare(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  return (appends, stamped) => {
+    noWait.run();
+    try {
+      return writeBatch(appends, stamped);
+    } catch (error) {
+      // writeBatch has rolled back whatever it began: a busy lock leaves nothing written.
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) return 'locked';
+      throw error;
+    } finally {
+      wait.run();
+    }
+  };
+}
 
 /**
  * The event store's writes, on a thread with a connection of its own: a batch's inserts, its

@@ -16,9 +16,9 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../port.js';
-import { AppendWriter, encodeAppend } from './appendWriter.js';
+import { AppendWriter, encodeAppend, writeBatchOn } from './appendWriter.js';
 import type { AppendOutcome, EncodedAppend } from './appendWriter.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { Database } from './driver.js';
 import { RecentAppends } from './recentAppends.js';
 import type { CommittedEvent } from './recentAppends.js';
@@ -87,8 +87,9 @@ function isUniqueViolationOn(error: unknown, column: string): boolean {
  * Group commit: appends requested while the writer has batches to write are written together in
  * the next transaction (each in its own savepoint, so a conflicting append fails alone) and all
  * acknowledged after its single fsync. Under concurrent writers this turns N fsyncs into one.
- * The writing is done by a thread with a connection of its own (AppendWriter), so a commit never
- * holds the event loop; reads use this thread's connection, and live subscriptions take this
+ * Batches are written by a thread with a connection of its own (AppendWriter), so their commits
+ * do not hold the event loop; a lone append with nothing in flight is committed here (see flush).
+ * Reads use this thread's connection, and live subscriptions take this
  * process's last commits from memory (RecentAppends). Most checkpoints run on another thread
  * (Checkpointer).
  */
@@ -136,6 +137,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => undefined;
   const writer = new AppendWriter(options.file, busyTimeoutMs);
+  // This connection writes lone appends too: it checkpoints by itself as rarely as the writer's.
+  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  const writeHere = writeBatchOn(db, busyTimeoutMs);
   const recent = new RecentAppends(RECENT_EVENTS);
 
   /** The events of the appends written, each at its position: an append's events take consecutive ones, its last is reported. */
@@ -182,33 +186,63 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
   }
 
-  /** Sends the next batch to the writer, unless enough are on their way: appends wait for one to be answered, and go together. */
+  /** Settles a batch from the writer's outcomes, and tells the live subscriptions. */
+  function written(batch: readonly PendingAppend[], encoded: readonly EncodedAppend[], outcomes: readonly AppendOutcome[]): void {
+    recent.add(committed(encoded, outcomes));
+    batch.forEach((pending, i) => settle(pending, outcomes[i]));
+    if (outcomes.some((o) => o.kind === 'written')) notifier.notify();
+  }
+
+  /** The transaction as a whole failed (disk full, lock timeout, the thread gone): nothing of it is stored. */
+  function failed(batch: readonly PendingAppend[], error: unknown): void {
+    const failure = new StoreUnavailableError(`append failed, nothing was stored: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    for (const pending of batch) pending.reject(failure);
+  }
+
+  /**
+   * Writes the next batch, unless enough are on their way: appends wait for one to be answered,
+   * and go together. A lone append with nothing in flight is written here, on the event loop:
+   * the thread's round trip (about 100 µs here) would cost a sequential writer more than the
+   * commit holds the loop, and a batch can only grow while another is being written. If another
+   * process holds the write lock, it goes to the thread, which waits for the lock.
+   */
   function flush(): void {
     flushScheduled = false;
     if (inFlight >= MAX_BATCHES_IN_FLIGHT || queue.length === 0) return;
     const batch = queue.slice(0, maxAppendsPerCommit);
     queue = queue.slice(batch.length);
-    inFlight += 1;
     const encoded = batch.map(encodeAppend);
+    const stamped = now().toISOString();
+    if (inFlight === 0 && batch.length === 1) {
+      let outcomes: AppendOutcome[] | 'locked';
+      try {
+        outcomes = writeHere(encoded, stamped);
+      } catch (error) {
+        failed(batch, error);
+        return afterBatch(scheduleFlush);
+      }
+      if (outcomes !== 'locked') {
+        written(batch, encoded, outcomes);
+        return afterBatch(scheduleFlush);
+      }
+    }
+    inFlight += 1;
     writer
-      .write(encoded, now().toISOString())
+      .write(encoded, stamped)
       .then(
-        (outcomes) => {
-          recent.add(committed(encoded, outcomes));
-          batch.forEach((pending, i) => settle(pending, outcomes[i]));
-          if (outcomes.some((o) => o.kind === 'written')) notifier.notify();
-        },
-        (error: unknown) => {
-          // The transaction as a whole failed (disk full, lock timeout, the thread gone): nothing of it is stored.
-          const failure = new StoreUnavailableError(`append failed, nothing was stored: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-          for (const pending of batch) pending.reject(failure);
-        },
+        (outcomes) => written(batch, encoded, outcomes),
+        (error: unknown) => failed(batch, error),
       )
       .finally(() => {
         inFlight -= 1;
-        if (queue.length > 0) flush();
-        else if (inFlight === 0) markIdle();
+        afterBatch(flush);
       });
+  }
+
+  /** `next` writes what queued meanwhile: at once after the thread's answer, on a later turn after a write here. */
+  function afterBatch(next: () => void): void {
+    if (queue.length > 0) next();
+    else if (inFlight === 0) markIdle();
   }
 
   function scheduleFlush(): void {
