@@ -183,7 +183,7 @@ export async function main(): Promise<void> {
     '',
   ]);
   printTable(
-    `API over 127.0.0.1, load from a separate process; ${ROUNDS} rounds of bare route then scenario, ${SECONDS} s each (req/s: median of the rounds' averages; p99: the worst round's; errors count non-2xx answers too)`,
+    `API over 127.0.0.1, load from a separate process; ${ROUNDS} rounds of bare route then scenario, ${SECONDS} s each (req/s: median of the rounds' averages; p99: the worst round's; errors count non-2xx answers and reused idempotency keys too)`,
     ['scenario', 'req/s', 'p99', 'errors', 'CPU µs/request: server + load', 'bare beside it', 'vs bare: median (rounds)', 'goal', 'result'],
     rows,
   );
