@@ -34,8 +34,8 @@ const MAX_WRITES_PER_SECOND = 30_000;
 /**
  * Writes: each connection is given its own requests, built once as the reads' are, each with an
  * idempotency key of its own (a key used again would be a retry, which appends nothing). Built
- * when sent, as a `setupRequest` does, they cost this process 36-40 µs a request of the cores it
- * shares with the server, against 14-15 for the bare route's. A connection has enough for
+ * when sent, as a `setupRequest` does, the load cost this process 36-40 µs an offer of the cores
+ * it shares with the server; built once, 34 (the bare route's: 14-15). A connection has enough for
  * MAX_WRITES_PER_SECOND; should it still come to the end of its list and begin it again, each
  * request sent again is counted as an error (`keysReused`).
  */
