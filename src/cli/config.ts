@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { parseApiKeys } from '../api/auth.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
 
-const port = z.coerce
-  .number({ error: 'must be a whole number from 0 to 65535' })
-  .int('must be a whole number from 0 to 65535')
-  .min(0, 'must be a whole number from 0 to 65535')
-  .max(65535, 'must be a whole number from 0 to 65535');
+/** A whole number in [min, max]; every rule broken gives the same message, naming the range (and the unit). */
+function wholeNumber(min: number, max: number, unit?: string) {
+  const rule = `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+}
+
+const port = wholeNumber(0, 65535);
 
 /** Every setting the engine reads from the environment, with its default (README lists them). */
 export const configSchema = z
@@ -24,18 +26,8 @@ export const configSchema = z
       .string()
       .regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/\S+$/, 'must be an esdb:// (or kurrentdb://) connection string')
       .optional(),
-    SQLITE_POLL_INTERVAL_MS: z.coerce
-      .number({ error: 'must be a whole number of milliseconds from 10 to 60000' })
-      .int('must be a whole number of milliseconds from 10 to 60000')
-      .min(10, 'must be a whole number of milliseconds from 10 to 60000')
-      .max(60_000, 'must be a whole number of milliseconds from 10 to 60000')
-      .default(250),
-    CLOCK_SKEW_MS: z.coerce
-      .number({ error: 'must be a whole number of milliseconds from 0 to 86400000' })
-      .int('must be a whole number of milliseconds from 0 to 86400000')
-      .min(0, 'must be a whole number of milliseconds from 0 to 86400000')
-      .max(86_400_000, 'must be a whole number of milliseconds from 0 to 86400000')
-      .default(300_000),
+    SQLITE_POLL_INTERVAL_MS: wholeNumber(10, 60_000, 'milliseconds').default(250),
+    CLOCK_SKEW_MS: wholeNumber(0, 86_400_000, 'milliseconds').default(300_000),
     LOSS_REASONS: z
       .string()
       .transform((list) => list.split(',').map((reason) => reason.trim()))
@@ -52,47 +44,17 @@ export const configSchema = z
         }
       })
       .optional(),
-    RATE_LIMIT_PER_MINUTE: z.coerce
-      .number({ error: 'must be a whole number from 1 to 1000000' })
-      .int('must be a whole number from 1 to 1000000')
-      .min(1, 'must be a whole number from 1 to 1000000')
-      .max(1_000_000, 'must be a whole number from 1 to 1000000')
-      .default(600),
+    RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
     CORS_ORIGINS: z
       .string()
       .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://dash.example.com' })))
       .default([]),
-    MAX_REPLAY_EVENTS: z.coerce
-      .number({ error: 'must be a whole number of events from 1000 to 1000000000' })
-      .int('must be a whole number of events from 1000 to 1000000000')
-      .min(1000, 'must be a whole number of events from 1000 to 1000000000')
-      .max(1_000_000_000, 'must be a whole number of events from 1000 to 1000000000')
-      .default(2_000_000),
-    SNAPSHOT_EVERY: z.coerce
-      .number({ error: 'must be a whole number of events from 1000 to 100000000' })
-      .int('must be a whole number of events from 1000 to 100000000')
-      .min(1000, 'must be a whole number of events from 1000 to 100000000')
-      .max(100_000_000, 'must be a whole number of events from 1000 to 100000000')
-      .default(25_000),
-    SNAPSHOT_DELTA_EVERY: z.coerce
-      .number({ error: 'must be a whole number of events from 100 to 100000000' })
-      .int('must be a whole number of events from 100 to 100000000')
-      .min(100, 'must be a whole number of events from 100 to 100000000')
-      .max(100_000_000, 'must be a whole number of events from 100 to 100000000')
-      .default(2_500),
-    SNAPSHOT_KEEP: z.coerce
-      .number({ error: 'must be a whole number of full snapshots from 1 to 10000' })
-      .int('must be a whole number of full snapshots from 1 to 10000')
-      .min(1, 'must be a whole number of full snapshots from 1 to 10000')
-      .max(10_000, 'must be a whole number of full snapshots from 1 to 10000')
-      .default(50),
-    COMMAND_CONFLICT_RETRIES: z.coerce
-      .number({ error: 'must be a whole number from 0 to 100' })
-      .int('must be a whole number from 0 to 100')
-      .min(0, 'must be a whole number from 0 to 100')
-      .max(100, 'must be a whole number from 0 to 100')
-      .default(5),
+    MAX_REPLAY_EVENTS: wholeNumber(1000, 1_000_000_000, 'events').default(2_000_000),
+    SNAPSHOT_EVERY: wholeNumber(1000, 100_000_000, 'events').default(25_000),
+    SNAPSHOT_DELTA_EVERY: wholeNumber(100, 100_000_000, 'events').default(2_500),
+    SNAPSHOT_KEEP: wholeNumber(1, 10_000, 'full snapshots').default(50),
+    COMMAND_CONFLICT_RETRIES: wholeNumber(0, 100).default(5),
   })
   .superRefine((config, ctx) => {
     if (config.STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {

@@ -104,7 +104,7 @@ const handle = ({ appends, stamped }) => writeBatch(appends, stamped);
 ${ANSWER_REQUESTS}`;
 
 /** Writes the appends in one transaction, each refused or failing alone; throws if the transaction as a whole fails. */
-export type WriteBatch = (appends: readonly EncodedAppend[], stamped: string) => AppendOutcome[];
+type WriteBatch = (appends: readonly EncodedAppend[], stamped: string) => AppendOutcome[];
 
 /**
  * The writer's batch writing on a connection of the calling thread (synchronous=FULL, as the

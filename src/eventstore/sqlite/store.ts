@@ -89,9 +89,8 @@ function isUniqueViolationOn(error: unknown, column: string): boolean {
  * acknowledged after its single fsync. Under concurrent writers this turns N fsyncs into one.
  * Batches are written by a thread with a connection of its own (AppendWriter), so their commits
  * do not hold the event loop; a lone append with nothing in flight is committed here (see flush).
- * Reads use this thread's connection, and live subscriptions take this
- * process's last commits from memory (RecentAppends). Most checkpoints run on another thread
- * (Checkpointer).
+ * Reads use this thread's connection, and live subscriptions take this process's last commits
+ * from memory (RecentAppends). Most checkpoints run on another thread (Checkpointer).
  */
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   mkdirSync(dirname(options.file), { recursive: true });
@@ -214,19 +213,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     queue = queue.slice(batch.length);
     const encoded = batch.map(encodeAppend);
     const stamped = now().toISOString();
-    if (inFlight === 0 && batch.length === 1) {
-      let outcomes: AppendOutcome[] | 'locked';
-      try {
-        outcomes = writeHere(encoded, stamped);
-      } catch (error) {
-        failed(batch, error);
-        return afterBatch(scheduleFlush);
-      }
-      if (outcomes !== 'locked') {
-        written(batch, encoded, outcomes);
-        return afterBatch(scheduleFlush);
-      }
-    }
+    if (inFlight === 0 && batch.length === 1 && settledHere(batch, encoded, stamped)) return afterBatch(scheduleFlush);
     inFlight += 1;
     writer
       .write(encoded, stamped)
@@ -238,6 +225,20 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
         inFlight -= 1;
         afterBatch(flush);
       });
+  }
+
+  /** Writes the batch on this thread's connection and settles it; false, with nothing written, if another connection holds the write lock. */
+  function settledHere(batch: readonly PendingAppend[], encoded: readonly EncodedAppend[], stamped: string): boolean {
+    let outcomes: AppendOutcome[] | 'locked';
+    try {
+      outcomes = writeHere(encoded, stamped);
+    } catch (error) {
+      failed(batch, error);
+      return true;
+    }
+    if (outcomes === 'locked') return false;
+    written(batch, encoded, outcomes);
+    return true;
   }
 
   /** `next` writes what queued meanwhile: at once after the thread's answer, on a later turn after a write here. */
