@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../domain/errors.js';
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
 import { TimeTravelLimitError } from '../projections/runner.js';
+import { fieldsTaken } from './closedInputs.js';
 import type { Problem } from './problem.js';
 import { sendProblem } from './problem.js';
 
@@ -24,10 +25,18 @@ const STATUS_TITLES: Readonly<Record<number, string>> = {
 /** The one place where error codes become HTTP statuses (STYLE.md §7). */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.map((v) => ({
-      field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
-      rule: v.message ?? 'is invalid',
-    }));
+    const issues = error.validation.flatMap((v) => {
+      const field = [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.');
+      if (v.keyword !== 'unrecognized_keys') return [{ field, rule: v.message ?? 'is invalid' }];
+      // One issue per field the route does not take, named, with what it takes instead.
+      const part = error.validationContext === 'querystring' ? 'query parameter' : 'field';
+      const taken = v.instancePath === '/' ? fieldsTaken(request.routeOptions.schema?.[error.validationContext as 'body' | 'querystring']) : null;
+      const keys = (v.params as { keys?: unknown }).keys;
+      return (Array.isArray(keys) ? keys : ['?']).map((key) => ({
+        field: `${field}.${String(key)}`,
+        rule: `is not a ${part} of this route${taken ? ` (it takes ${taken})` : ''}`,
+      }));
+    });
     const first = issues[0];
     return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
   }

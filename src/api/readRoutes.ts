@@ -171,16 +171,14 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         security,
         // The point in time is in the query, as for every read; the body is the rules asked about.
         querystring: basePointInTime,
-        // Strict: a misspelt rule would otherwise be dropped, and the answer would show the actual rules as the alternative.
-        body: z
-          .object({
-            targetIds: z.array(z.string()).optional(),
-            attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
-            creditOn: z.enum(['occurredAt', 'recordedAt']).optional(),
-            stageProbabilities: z.record(z.string(), z.number().min(0).max(1)).optional(),
-            targetAmounts: z.record(z.string(), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).optional(),
-          })
-          .strict(),
+        // Closed, as every body (closedInputs): a misspelt rule would otherwise be dropped, and the answer would show the actual rules as the alternative.
+        body: z.object({
+          targetIds: z.array(z.string()).optional(),
+          attribution: z.enum(['ownerAtSigning', 'ownerAtLead']).optional(),
+          creditOn: z.enum(['occurredAt', 'recordedAt']).optional(),
+          stageProbabilities: z.record(z.string(), z.number().min(0).max(1)).optional(),
+          targetAmounts: z.record(z.string(), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).optional(),
+        }),
         response: answered(z.array(reevaluationSchema)),
       },
     },

@@ -12,6 +12,7 @@ import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { ApiKey } from './auth.js';
 import { registerAuth } from './authPlugin.js';
+import { closeInputs } from './closedInputs.js';
 import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
 import { sendProblem } from './problem.js';
@@ -67,6 +68,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);
+  app.addHook('onRoute', closeInputs);
 
   // What every answer carries, set first: the answers later hooks refuse (401, 429) have it too, and no onSend hook runs per answer.
   app.addHook('onRequest', (request, reply, done) => {

@@ -133,7 +133,13 @@ describe('the HTTP API', () => {
     it('writes the actor from the key, never from the request body', async () => {
       const api = await anApi(dir);
       await anOrg(api);
-      await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: { ...lead, actor: 'someone-else' } });
+      // a body naming another actor is refused, naming the field; nothing is written
+      const forged = await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: { ...lead, actor: 'someone-else' } });
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json().detail).toMatch(/^body\.actor: is not a field of this route \(it takes dealId, /);
+      expect(await api.store.readStream('deal-d1')).toEqual([]);
+      // the same lead without it is written by the key's holder
+      await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: lead });
       const [event] = await api.store.readStream('deal-d1');
       expect(event?.metadata.actor).toBe('rep');
       await api.close();

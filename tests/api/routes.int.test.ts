@@ -111,3 +111,48 @@ describe('limits on work per request', () => {
     await api.close();
   });
 });
+
+describe('every route of the document', () => {
+  it('refuses a query parameter or body field it does not take, naming it and what it takes, and writes nothing', async () => {
+    // given the API and its OpenAPI document
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const checked: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const url = path.replace(/\{\w+\}/g, 'x1');
+      for (const [method, operation] of Object.entries(operations)) {
+        // when each that takes no body is asked with a misspelt parameter, and each that takes one with an extra field
+        if (!operation.requestBody) {
+          const query = await api.app.inject({ method: method.toUpperCase() as 'GET', url: `${url}?ownerId=ann`, headers: as('admin') });
+          // then a 400 names the parameter or field, and says what the route takes
+          expect(query.statusCode, `${method} ${path}: ${query.body}`).toBe(400);
+          expect(query.json().issues, `${method} ${path}`).toContainEqual({ field: 'querystring.ownerId', rule: expect.stringMatching(/^is not a query parameter of this route/) });
+        } else {
+          const body = await api.app.inject({ method: method.toUpperCase() as 'POST', url, headers: as('admin'), payload: { occuredAt: '2026-01-01T00:00:00Z' } });
+          expect(body.statusCode, `${method} ${path}: ${body.body}`).toBe(400);
+          expect(body.json().issues, `${method} ${path}`).toContainEqual({ field: 'body.occuredAt', rule: expect.stringMatching(/^is not a field of this route \(it takes \w+/) });
+        }
+        checked.push(`${method} ${path}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThan(50);
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  }, 60_000);
+});
+
+describe('a command', () => {
+  it('takes no query parameters: one sent (a dry run it does not offer) is refused, and nothing is written', async () => {
+    // given a rep's valid hire
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    // when it is sent with ?dryRun=true
+    const refused = await api.app.inject({ method: 'POST', url: '/reps?dryRun=true', headers: as('manager'), payload: { repId: 'ann', name: 'Ann', role: 'rep' } });
+    // then 400 names the parameter, and the log is as it was
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toBe('querystring.dryRun: is not a query parameter of this route');
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+});
