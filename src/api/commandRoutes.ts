@@ -151,6 +151,11 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         if (route.creates) {
           // A retried creation must land on the same aggregate: with an idempotency key, its id derives from the key.
           id = (fields[route.creates] as string | undefined) ?? (key ? deterministicEventId(route.url, `${actor}:${key}`, 0) : newUlid());
+          // An id spelling a fixed route beside the resource's own (GET /customers/lifecycle) could never be read back.
+          if (app.hasRoute({ method: 'GET', url: `${route.url}/${id}` })) {
+            const issue = { field: `body.${route.creates}`, rule: `must not be "${id}", the name of the route GET ${route.url}/${id}` };
+            return sendProblem(reply, { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: `${issue.field}: ${issue.rule}`, issues: [issue] });
+          }
           fields[route.creates] = id;
         }
         for (const [param, field] of Object.entries(route.fromPath ?? {})) fields[field] = path[param];

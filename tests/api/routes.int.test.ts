@@ -156,3 +156,26 @@ describe('a command', () => {
     await api.close();
   });
 });
+
+describe('a creation', () => {
+  it('refuses an id that spells a fixed route beside the resource, which could never be read back', async () => {
+    // given the fixed routes GET /customers/lifecycle, /deals/stalled and /targets/progress
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    // when a customer, a deal and a target are created with those names as ids
+    const asked = [
+      ['/customers', { customerId: 'lifecycle', name: 'Lifecycle AB', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'referral' }],
+      ['/deals', { dealId: 'stalled', customerId: 'acme', title: 'x', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(100), expectedCloseDate: '2030-01-01' }],
+      ['/targets', { targetId: 'progress', period: '2030', metric: 'revenue', scope: { kind: 'org' }, amount: 100, currency: 'EUR' }],
+    ] as const;
+    for (const [url, payload] of asked) {
+      const refused = await api.app.inject({ method: 'POST', url, headers: as('manager'), payload });
+      // then each is a 400 naming the field and the route, and nothing is written
+      const id = Object.values(payload)[0] as string;
+      expect(refused.statusCode, `${url}: ${refused.body}`).toBe(400);
+      expect(refused.json().detail).toBe(`body.${Object.keys(payload)[0]}: must not be "${id}", the name of the route GET ${url}/${id}`);
+    }
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+});
