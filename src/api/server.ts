@@ -12,6 +12,7 @@ import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { ApiKey } from './auth.js';
 import { registerAuth } from './authPlugin.js';
+import { clientErrorHandler } from './clientErrors.js';
 import { closeInputs } from './closedInputs.js';
 import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
@@ -62,6 +63,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     bodyLimit: bodyLimitBytes,
     // A URL the router cannot decode, or a path parameter over its length limit: problem details like every other refusal.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply.headers(everyAnswersHeaders).header('x-request-id', request.id)),
+    // Refused by Node's parser before routing (headers over 16 KiB: 431): problem details too.
+    clientErrorHandler: clientErrorHandler(everyAnswersHeaders),
   });
   // Only JSON bodies: a text/plain one would otherwise reach the schema as a string, and be refused as a body of the wrong type rather than as a media type (415).
   app.removeContentTypeParser('text/plain');

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { anApi, as } from '../support/api.js';
 import type { TestApi } from '../support/api.js';
@@ -48,6 +49,30 @@ describe('the HTTP API at its edges', () => {
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ title: 'Unsupported media type', code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
     expect(await api.eventCount()).toBe(events);
+    await api.close();
+  });
+});
+
+describe('the HTTP API over a socket, at its edges', () => {
+  it('answers headers too large for the parser (431) as problem details with the headers of every answer', async () => {
+    // given the API listening on a free port
+    const api = await anApi(dir);
+    const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    // when a request's query string makes its headers larger than 16 KiB
+    const answer = await new Promise<{ status: number | undefined; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const sent = request(`${base}/deals?x=${'a'.repeat(20_000)}`, { headers: as('viewer') }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body }));
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+    // then 431, as problem details with a code, and the security headers
+    expect(answer.status).toBe(431);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large', code: 'HEADERS_TOO_LARGE' });
     await api.close();
   });
 });
