@@ -108,6 +108,8 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     route('Customers with lifecycle stage and class, filtered and sorted, a page at a time', 'customer', {
         querystring: at.extend(pageQuery.shape).extend({
           segment: z.string().optional(),
+          region: z.string().optional(),
+          channel: z.string().optional().describe('the channel the customer was acquired through'),
           lifecycleStage: lifecycleStageSchema.optional(),
           class: customerClassSchema.optional(),
           sort: sortQuery(['name', 'since', 'contracts']),
@@ -120,13 +122,15 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       // The read model's lifecycles: its thresholds, and its cache of the live answer.
       const lifecycles = await readModels.customerLifecycles(pointInTime);
-      const segments = q.segment === undefined ? null : (await readModels.stateOf(salesProjection, pointInTime)).state.customers;
-      const rows = lifecycles.result.customers.filter(
-        (c) =>
-          (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
-          (q.class === undefined || c.class === q.class) &&
-          (segments === null || segments.get(c.customerId)?.segment === q.segment),
-      );
+      // The profile's slices come from the sales state, read only when asked for.
+      const profiled = q.segment !== undefined || q.region !== undefined || q.channel !== undefined;
+      const profiles = profiled ? (await readModels.stateOf(salesProjection, pointInTime)).state.customers : null;
+      const rows = lifecycles.result.customers.filter((c) => {
+        if ((q.lifecycleStage !== undefined && c.stage !== q.lifecycleStage) || (q.class !== undefined && c.class !== q.class)) return false;
+        if (profiles === null) return true;
+        const profile = profiles.get(c.customerId);
+        return (q.segment === undefined || profile?.segment === q.segment) && (q.region === undefined || profile?.region === q.region) && (q.channel === undefined || profile?.channel === q.channel);
+      });
       return paginate(rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
     },
   );

@@ -96,7 +96,7 @@ describe('resources', () => {
     const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
     await post('/reps', { repId: 'zoe', name: 'Zoe', role: 'rep' });
     await tick();
-    await post('/customers', { customerId: 'cobalt', name: 'Cobalt AS', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
+    await post('/customers', { customerId: 'cobalt', name: 'Cobalt AS', segment: 'smb', industry: 'retail', region: 'south', acquisitionChannel: 'eCommerce' }, 'rep');
     await tick();
     await post('/customers', { customerId: 'beta', name: 'Beta Oy', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'eCommerce' }, 'rep');
     const won = { customerId: 'beta', title: 'won', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(1000), expectedCloseDate: '2026-12-31' };
@@ -121,6 +121,10 @@ describe('resources', () => {
     expect(await ids('/customers?sort=-name', 'customerId')).toEqual(['cobalt', 'beta', 'acme']);
     expect(await ids('/customers?sort=-contracts', 'customerId')).toEqual(['beta', 'cobalt', 'acme']); // ties: by id, descending too
     expect(await ids('/customers?sort=since', 'customerId')).toEqual(['acme', 'cobalt', 'beta']); // beta's stage changed with its contract
+    // and customers filtered by their profile: region, acquisition channel, segment, alone and together
+    expect(await ids('/customers?region=north', 'customerId')).toEqual(['acme', 'beta']);
+    expect(await ids('/customers?channel=eCommerce', 'customerId')).toEqual(['beta', 'cobalt']);
+    expect(await ids('/customers?segment=smb&region=north&channel=eCommerce', 'customerId')).toEqual(['beta']);
     expect(await ids('/targets', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
     expect(await ids('/targets?sort=-amount', 'targetId')).toEqual(['small', 'big']);
     expect(await ids('/complaints', 'complaintId')).toEqual(['k2', 'k1']);
