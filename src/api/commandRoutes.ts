@@ -14,7 +14,7 @@ import { targetCommandSchema } from '../domain/target/commands.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import type { Metrics } from './opsRoutes.js';
-import { problemSchema, sendProblem } from './problem.js';
+import { invalidRequest, problemSchema, sendProblem } from './problem.js';
 
 type Union = { options: readonly z.ZodObject<{ type: z.ZodLiteral<string>; data: z.ZodObject }>[] };
 
@@ -153,14 +153,13 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
           id = (fields[route.creates] as string | undefined) ?? (key ? deterministicEventId(route.url, `${actor}:${key}`, 0) : newUlid());
           // An id spelling a fixed route beside the resource's own (GET /customers/lifecycle) could never be read back.
           if (app.hasRoute({ method: 'GET', url: `${route.url}/${id}` })) {
-            const issue = { field: `body.${route.creates}`, rule: `must not be "${id}", the name of the route GET ${route.url}/${id}` };
-            return sendProblem(reply, { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: `${issue.field}: ${issue.rule}`, issues: [issue] });
+            return sendProblem(reply, invalidRequest([{ field: `body.${route.creates}`, rule: `must not be "${id}", the name of the route GET ${route.url}/${id}` }]));
           }
           fields[route.creates] = id;
         }
         for (const [param, field] of Object.entries(route.fromPath ?? {})) fields[field] = path[param];
         const ifMatch = request.headers['if-match'];
-        if (!id) return sendProblem(reply, { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: 'params.id: is required' });
+        if (!id) return sendProblem(reply, invalidRequest([{ field: 'params.id', rule: 'is required' }]));
         const precondition = ifMatch === undefined ? undefined : preconditionOf(ifMatch);
         if (precondition === null) {
           // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag matches no version.

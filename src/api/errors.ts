@@ -5,7 +5,7 @@ import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClose
 import { TimeTravelLimitError } from '../projections/runner.js';
 import { fieldsTaken } from './closedInputs.js';
 import type { Problem } from './problem.js';
-import { sendProblem } from './problem.js';
+import { invalidRequest, sendProblem } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,15 +30,10 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       if (v.keyword !== 'unrecognized_keys') return [{ field, rule: v.message ?? 'is invalid' }];
       // One issue per field the route does not take, named, with what it takes instead.
       const part = error.validationContext === 'querystring' ? 'query parameter' : 'field';
-      const taken = v.instancePath === '/' ? fieldsTaken(request.routeOptions.schema?.[error.validationContext as 'body' | 'querystring']) : null;
-      const keys = (v.params as { keys?: unknown }).keys;
-      return (Array.isArray(keys) ? keys : ['?']).map((key) => ({
-        field: `${field}.${String(key)}`,
-        rule: `is not a ${part} of this route${taken ? ` (it takes ${taken})` : ''}`,
-      }));
+      const taken = fieldsTaken(request.routeOptions.schema?.[error.validationContext as 'body' | 'querystring']);
+      return (v.params as { keys: string[] }).keys.map((key) => ({ field: `${field}.${key}`, rule: `is not a ${part} of this route${taken ? ` (it takes ${taken})` : ''}` }));
     });
-    const first = issues[0];
-    return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
+    return invalidRequest(issues);
   }
   if (error instanceof DomainError) {
     // A customer named in a body that does not exist is a refused command (422), not a missing URL (404).

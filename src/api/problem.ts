@@ -18,6 +18,12 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send({ type: 'about:blank', ...problem, instance: reply.request.url });
 }
 
+/** 400 `VALIDATION_FAILED`, naming each field and the rule it breaks; the detail names the first. */
+export function invalidRequest(issues: readonly { field: string; rule: string }[]): Problem {
+  const first = issues[0];
+  return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
+}
+
 /** 404 for a resource (`DEAL_NOT_FOUND`: a deal) that does not exist at the point in time read. */
 export const sendNotFound = (reply: FastifyReply, code: `${string}_NOT_FOUND`, id: string): FastifyReply =>
   sendProblem(reply, { title: 'Not found', status: 404, code, detail: `no ${code.split('_')[0]?.toLowerCase()} ${id} at that point in time` });
