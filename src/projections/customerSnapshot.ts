@@ -1,74 +1,107 @@
-import type { CustomerRecord, CustomersState } from './customerRecord.js';
+import type { CustomerRecord, CustomersState, VisitRecord } from './customerRecord.js';
 import { packSegments, partText, textPart, unpackSegments } from './table/segments.js';
 
 const bytesOf = (column: Float64Array | Uint32Array): Uint8Array => new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
 const float64s = (part: Uint8Array | undefined): Float64Array => (part ? new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8) : new Float64Array(0));
 const uint32s = (part: Uint8Array | undefined): Uint32Array => (part ? new Uint32Array(part.buffer, part.byteOffset, part.byteLength / 4) : new Uint32Array(0));
+// No visit, no completion yet: NaN, which no instant is.
+const instantOrNaN = (at: number | null): number => at ?? Number.NaN;
+const instantOrNull = (at: number): number | null => (Number.isNaN(at) ? null : at);
 
 /** How many byte parts a snapshot of the customers has: the texts, then the number columns. */
-const PARTS = 9;
+const PARTS = 11;
+/** Texts per customer: id, name, segment, industry, then the contact's person, email and phone. */
+const CUSTOMER_TEXTS = 7;
+/** Texts per visit: id, rep, due date, purpose, outcome. */
+const VISIT_TEXTS = 5;
 
 /**
- * Snapshots of the customers as columns: texts in one JSON array, numbers in typed arrays, and the
- * satisfaction scores of all customers end to end. `v8.serialize` took 30–40 ms of the event loop
- * for 33,333 customers (6.6 MB) at every full snapshot; this takes a few, and restores faster too.
+ * Snapshots of the customers as columns: texts in JSON arrays, numbers in typed arrays, and the
+ * satisfaction scores and visits of all customers end to end. `v8.serialize` took 30–40 ms of the
+ * event loop for 33,333 customers (6.6 MB) at every full snapshot; this takes a few, and restores faster too.
  */
 export const customersCodec = {
   encode({ customers }: CustomersState): Uint8Array {
-    const texts: string[] = [];
+    const texts: (string | null)[] = [];
+    const visitTexts: (string | null)[] = [];
     const registeredAt = new Float64Array(customers.size);
     const lastVisitAt = new Float64Array(customers.size);
-    const visitsPlanned = new Uint32Array(customers.size);
-    const visitsCompleted = new Uint32Array(customers.size);
     const streamVersion = new Uint32Array(customers.size);
     const scoresOf = new Uint32Array(customers.size);
-    let scores = 0;
-    for (const customer of customers.values()) scores += customer.satisfaction.length;
+    const visitsOf = new Uint32Array(customers.size);
+    let [scores, visits] = [0, 0];
+    for (const customer of customers.values()) {
+      scores += customer.satisfaction.length;
+      visits += customer.visits.length;
+    }
     const scoredAt = new Float64Array(scores);
     const score = new Float64Array(scores);
-    let row = 0;
-    let s = 0;
+    const plannedAt = new Float64Array(visits);
+    const completedAt = new Float64Array(visits);
+    let [row, s, v] = [0, 0, 0];
     for (const customer of customers.values()) {
-      texts.push(customer.customerId, customer.name, customer.segment);
+      const { person, email, phone } = customer.contact;
+      texts.push(customer.customerId, customer.name, customer.segment, customer.industry, person, email, phone);
       registeredAt[row] = customer.registeredAt;
-      // No visit yet: NaN, which no instant is.
-      lastVisitAt[row] = customer.lastVisitAt ?? Number.NaN;
-      visitsPlanned[row] = customer.visitsPlanned;
-      visitsCompleted[row] = customer.visitsCompleted;
+      lastVisitAt[row] = instantOrNaN(customer.lastVisitAt);
       streamVersion[row] = customer.streamVersion;
       scoresOf[row] = customer.satisfaction.length;
       for (const given of customer.satisfaction) {
         scoredAt[s] = given.at;
         score[s++] = given.score;
       }
+      visitsOf[row] = customer.visits.length;
+      for (const visit of customer.visits) {
+        visitTexts.push(visit.visitId, visit.repId, visit.dueDate, visit.purpose, visit.outcome);
+        plannedAt[v] = visit.plannedAt;
+        completedAt[v++] = instantOrNaN(visit.completedAt);
+      }
       row++;
     }
-    return packSegments([textPart(JSON.stringify(texts)), ...[registeredAt, lastVisitAt, visitsPlanned, visitsCompleted, streamVersion, scoresOf, scoredAt, score].map(bytesOf)]);
+    const numbers = [registeredAt, lastVisitAt, streamVersion, scoresOf, scoredAt, score, visitsOf, plannedAt, completedAt];
+    return packSegments([textPart(JSON.stringify(texts)), textPart(JSON.stringify(visitTexts)), ...numbers.map(bytesOf)]);
   },
 
   decode(bytes: Uint8Array): CustomersState {
     const parts = unpackSegments(bytes);
     if (parts.length !== PARTS) throw new Error(`customers snapshot has ${parts.length} parts, not ${PARTS}`);
-    const texts = JSON.parse(partText(parts[0] as Uint8Array)) as string[];
-    const [registeredAt, lastVisitAt] = [float64s(parts[1]), float64s(parts[2])];
-    const [visitsPlanned, visitsCompleted, streamVersion, scoresOf] = [uint32s(parts[3]), uint32s(parts[4]), uint32s(parts[5]), uint32s(parts[6])];
-    const [scoredAt, score] = [float64s(parts[7]), float64s(parts[8])];
+    const texts = JSON.parse(partText(parts[0] as Uint8Array)) as (string | null)[];
+    const visitTexts = JSON.parse(partText(parts[1] as Uint8Array)) as (string | null)[];
+    const [registeredAt, lastVisitAt] = [float64s(parts[2]), float64s(parts[3])];
+    const [streamVersion, scoresOf] = [uint32s(parts[4]), uint32s(parts[5])];
+    const [scoredAt, score] = [float64s(parts[6]), float64s(parts[7])];
+    const visitsOf = uint32s(parts[8]);
+    const [plannedAt, completedAt] = [float64s(parts[9]), float64s(parts[10])];
+    const text = (i: number): string => texts[i] as string;
     const customers = new Map<string, CustomerRecord>();
-    let s = 0;
+    let [s, v] = [0, 0];
     for (let row = 0; row < registeredAt.length; row++) {
       const satisfaction: CustomerRecord['satisfaction'] = [];
       for (const end = s + (scoresOf[row] as number); s < end; s++) satisfaction.push({ at: scoredAt[s] as number, score: score[s] as number });
-      const last = lastVisitAt[row] as number;
-      const customerId = texts[3 * row] as string;
-      customers.set(customerId, {
-        customerId,
-        name: texts[3 * row + 1] as string,
-        segment: texts[3 * row + 2] as string,
+      const visits: VisitRecord[] = [];
+      for (const end = v + (visitsOf[row] as number); v < end; v++) {
+        const t = VISIT_TEXTS * v;
+        visits.push({
+          visitId: visitTexts[t] as string,
+          repId: visitTexts[t + 1] as string,
+          dueDate: visitTexts[t + 2] as string,
+          purpose: visitTexts[t + 3] as string,
+          plannedAt: plannedAt[v] as number,
+          completedAt: instantOrNull(completedAt[v] as number),
+          outcome: visitTexts[t + 4] ?? null,
+        });
+      }
+      const at = CUSTOMER_TEXTS * row;
+      customers.set(text(at), {
+        customerId: text(at),
+        name: text(at + 1),
+        segment: text(at + 2),
+        industry: text(at + 3),
+        contact: { person: texts[at + 4] ?? null, email: texts[at + 5] ?? null, phone: texts[at + 6] ?? null },
         registeredAt: registeredAt[row] as number,
         satisfaction,
-        visitsPlanned: visitsPlanned[row] as number,
-        visitsCompleted: visitsCompleted[row] as number,
-        lastVisitAt: Number.isNaN(last) ? null : last,
+        visits,
+        lastVisitAt: instantOrNull(lastVisitAt[row] as number),
         streamVersion: streamVersion[row] as number,
       });
     }

@@ -7,21 +7,23 @@ import type { Projection } from './projection.js';
 export const customersProjection: Projection<CustomersState> = {
   name: 'customers',
   // 2: records keep their stream's version. 3: snapshots as columns (customersCodec), no longer v8.serialize.
-  version: 3,
+  // 4: industry, contact and each visit with its id, so a client can find the visit to complete.
+  version: 4,
   eventTypes: ['CustomerRegistered', 'CustomerProfileUpdated', 'FollowUpVisitPlanned', 'FollowUpVisitCompleted', 'SatisfactionRecorded'],
   init: () => ({ customers: new Map() }),
   codec: customersCodec,
   apply(state, event) {
     if (event.type === 'CustomerRegistered') {
-      const { customerId, name, segment } = event.data;
+      const { customerId, name, segment, industry, contact } = event.data;
       state.customers.set(customerId, {
         customerId,
         name,
         segment,
+        industry,
+        contact,
         registeredAt: event.occurredAt,
         satisfaction: [],
-        visitsPlanned: 0,
-        visitsCompleted: 0,
+        visits: [],
         lastVisitAt: null,
         streamVersion: event.streamVersion,
       });
@@ -33,14 +35,23 @@ export const customersProjection: Projection<CustomersState> = {
     switch (event.type) {
       case 'CustomerProfileUpdated':
         if (event.data.segment) customer.segment = event.data.segment;
+        if (event.data.industry) customer.industry = event.data.industry;
+        if (event.data.contact) customer.contact = event.data.contact;
         return;
-      case 'FollowUpVisitPlanned':
-        customer.visitsPlanned += 1;
+      case 'FollowUpVisitPlanned': {
+        const { visitId, repId, dueDate, purpose } = event.data;
+        customer.visits.push({ visitId, repId, dueDate, purpose, plannedAt: event.occurredAt, completedAt: null, outcome: null });
         return;
-      case 'FollowUpVisitCompleted':
-        customer.visitsCompleted += 1;
+      }
+      case 'FollowUpVisitCompleted': {
+        const visit = customer.visits.find((v) => v.visitId === event.data.visitId);
+        if (visit) {
+          visit.completedAt = event.occurredAt;
+          visit.outcome = event.data.outcome;
+        }
         customer.lastVisitAt = event.occurredAt;
         return;
+      }
       case 'SatisfactionRecorded':
         customer.satisfaction.push({ at: event.occurredAt, score: event.data.score });
         return;

@@ -53,6 +53,31 @@ describe('resources', () => {
     await api.close();
   });
 
+  it('reads a customer with its profile and each visit, so a client finds the visit to complete', async () => {
+    // given a customer with a contact, whose profile changed, and two visits planned
+    const { api, post, get } = await aWorld();
+    await post('/customers/acme/profile', { industry: 'retail', contact: { person: 'Jo Berg', email: 'jo@acme.example', phone: null } }, 'rep');
+    await post('/customers/acme/visits', { visitId: 'v1', dueDate: '2026-12-01', repId: 'ann', purpose: 'kick-off' }, 'rep');
+    await post('/customers/acme/visits', { visitId: 'v2', dueDate: '2026-12-15', repId: 'ann', purpose: 'review' }, 'rep');
+    const planned = new Date().toISOString();
+    // when a client reads the customer and completes the first open visit it lists
+    const before = (await get('/customers/acme')).json();
+    const open = before.visits.find((v: { completedAt: string | null }) => v.completedAt === null);
+    const completed = await post(`/customers/acme/visits/${open.visitId}/completion`, { outcome: 'went well' }, 'rep');
+    // then the visit shows as completed with its outcome, the other stays open, and the read as it was shows both open
+    expect(completed.statusCode).toBe(200);
+    expect(before).toMatchObject({ industry: 'retail', contact: { person: 'Jo Berg', email: 'jo@acme.example', phone: null }, visitsPlanned: 2, visitsCompleted: 0 });
+    const after = (await get('/customers/acme')).json();
+    expect(after.visits).toEqual([
+      { visitId: 'v1', repId: 'ann', dueDate: '2026-12-01', purpose: 'kick-off', plannedAt: expect.any(String), completedAt: expect.any(String), outcome: 'went well' },
+      { visitId: 'v2', repId: 'ann', dueDate: '2026-12-15', purpose: 'review', plannedAt: expect.any(String), completedAt: null, outcome: null },
+    ]);
+    expect(after).toMatchObject({ visitsPlanned: 2, visitsCompleted: 1 });
+    const asPlanned = (await get(`/customers/acme?asOf=${planned}`)).json();
+    expect(asPlanned.visits.map((v: { completedAt: string | null }) => v.completedAt)).toEqual([null, null]);
+    await api.close();
+  });
+
   it('pages through a list with a cursor that neither repeats nor skips while deals are added', async () => {
     const { api, lead, get } = await aWorld();
     for (let i = 1; i <= 7; i++) await lead(`d${i}`, i * 1000);

@@ -6,10 +6,11 @@ const aCustomer = (customerId: string, changes: Partial<CustomerRecord> = {}): C
   customerId,
   name: `Customer ${customerId}`,
   segment: 'smb',
+  industry: 'logistics',
+  contact: { person: null, email: null, phone: null },
   registeredAt: Date.UTC(2026, 0, 5, 9, 30),
   satisfaction: [],
-  visitsPlanned: 0,
-  visitsCompleted: 0,
+  visits: [],
   lastVisitAt: null,
   streamVersion: 1,
   ...changes,
@@ -19,16 +20,33 @@ const stateOf = (...records: CustomerRecord[]): CustomersState => ({ customers: 
 
 describe('the customers state in a snapshot', () => {
   it('comes back with every customer as it was, in the order they were registered', () => {
-    // given customers with and without visits and scores, names outside ASCII and with quotes
+    // given customers with and without visits, scores and contacts, names outside ASCII and with quotes
+    const visit = (visitId: string, completedAt: number | null) => ({
+      visitId,
+      repId: 'rep-1',
+      dueDate: '2026-03-01',
+      purpose: 'Review the "rollout"',
+      plannedAt: Date.UTC(2026, 1, 10),
+      completedAt,
+      outcome: completedAt === null ? null : 'Signed off, ünd happy',
+    });
     const state = stateOf(
-      aCustomer('c9', { name: 'Müller & Söhne "Nord"', segment: 'enterprise', visitsPlanned: 3, visitsCompleted: 2, lastVisitAt: Date.UTC(2026, 2, 1), streamVersion: 7 }),
+      aCustomer('c9', {
+        name: 'Müller & Söhne "Nord"',
+        segment: 'enterprise',
+        contact: { person: 'Jürgen Ørsted', email: 'inköp@example.se', phone: '+46 8 123 45' },
+        visits: [visit('v1', Date.UTC(2026, 2, 1)), visit('v2', 0), visit('v3', null)],
+        lastVisitAt: Date.UTC(2026, 2, 1),
+        streamVersion: 7,
+      }),
       aCustomer('c1', { satisfaction: [{ at: Date.UTC(2026, 1, 1), score: 4 }, { at: Date.UTC(2026, 1, 20), score: 2.5 }], streamVersion: 3 }),
-      aCustomer('c5', { name: '株式会社 東京', lastVisitAt: 0 }),
+      aCustomer('c5', { name: '株式会社 東京', industry: 'retail', contact: { person: 'Sato', email: null, phone: null }, visits: [visit('v1', null)], lastVisitAt: 0 }),
     );
     // when it goes through a snapshot
     const back = customersCodec.decode(customersCodec.encode(state));
-    // then every field reads the same, a visit at the epoch included, and the order is kept
+    // then every field reads the same, a visit at the epoch and an open one included, and the order is kept
     expect([...back.customers.values()]).toEqual([...state.customers.values()]);
+    expect(back.customers.get('c9')?.visits.map((v) => v.completedAt)).toEqual([Date.UTC(2026, 2, 1), 0, null]);
     expect([...back.customers.keys()]).toEqual(['c9', 'c1', 'c5']);
     expect(back.customers.get('c5')?.lastVisitAt).toBe(0);
     expect(back.customers.get('c1')?.lastVisitAt).toBeNull();
@@ -49,6 +67,6 @@ describe('the customers state in a snapshot', () => {
   });
 
   it('refuses bytes that are not a customers snapshot, naming what it found', () => {
-    expect(() => customersCodec.decode(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]))).toThrow('customers snapshot has 1 parts, not 9');
+    expect(() => customersCodec.decode(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]))).toThrow('customers snapshot has 1 parts, not 11');
   });
 });
