@@ -10,7 +10,7 @@ export type Loaded<State> = {
   lastOccurredAt: Date | null;
   /** The stream's last event, as a no-op command answers with it. */
   last: Answered;
-  /** Per idempotency key: the command fingerprints stored under it (more than one means the key was misused) and the events. */
+  /** Per actor and idempotency key: the command fingerprints stored under it (more than one means the key was misused) and the events. */
   keyed: ReadonlyMap<string, { hashes: readonly (string | undefined)[]; answer: Answered }>;
 };
 

@@ -63,8 +63,8 @@ export async function loadAggregate<S, C, E, X>(store: EventStore, aggregate: Ag
   const events = recorded.map((r) => aggregate.eventSchema.parse({ type: r.type, data: upcast(r.type, r.metadata.schemaVersion, r.data) }));
   const keyed = new Map<string, { hashes: (string | undefined)[]; answer: Answered }>();
   for (const r of recorded) {
-    const key = r.metadata.idempotencyKey;
-    if (key === undefined) continue;
+    if (r.metadata.idempotencyKey === undefined) continue;
+    const key = keyOf(r.metadata.actor, r.metadata.idempotencyKey);
     const earlier = keyed.get(key);
     const hashes = earlier?.hashes ?? [];
     if (!hashes.includes(r.metadata.commandHash)) hashes.push(r.metadata.commandHash);
@@ -80,9 +80,15 @@ export async function loadAggregate<S, C, E, X>(store: EventStore, aggregate: Ag
   };
 }
 
-/** The answer given the first time a command ran under this idempotency key, if it ran. */
-function earlierResult(streamId: string, loaded: Loaded<unknown>, key: string, hash: string): CommandResult | null {
-  const earlier = loaded.keyed.get(key);
+/**
+ * An idempotency key is the sender's own: another actor's request under the same key is a
+ * different request, neither a retry of the first nor a misuse of its key.
+ */
+const keyOf = (actor: string, idempotencyKey: string): string => `${actor}\u0000${idempotencyKey}`;
+
+/** The answer given the first time this actor's command ran under this idempotency key, if it ran. */
+function earlierResult(streamId: string, loaded: Loaded<unknown>, actor: string, key: string, hash: string): CommandResult | null {
+  const earlier = loaded.keyed.get(keyOf(actor, key));
   if (!earlier) return null;
   if (earlier.hashes.some((h) => h !== hash)) refuse('IDEMPOTENCY_KEY_REUSED', key);
   return { streamId, ...earlier.answer, replayed: true };
@@ -107,7 +113,7 @@ export async function decideCommand<S, C, E, X>(
 ): Promise<Decision<S, E>> {
   const decideOn = async (loaded: Loaded<S>): Promise<Decision<S, E>> => {
     if (metadata.idempotencyKey && hash !== undefined) {
-      const earlier = earlierResult(streamId, loaded, metadata.idempotencyKey, hash);
+      const earlier = earlierResult(streamId, loaded, metadata.actor, metadata.idempotencyKey, hash);
       if (earlier) return { replay: earlier };
     }
     const precondition = metadata.expectedVersion;
@@ -152,6 +158,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
   const streamId = `${aggregate.category}-${id}`;
   const key = metadata.idempotencyKey;
   const hash = key ? commandHash(command) : undefined;
+  const scopedKey = key ? keyOf(metadata.actor, key) : undefined;
   const correlationId = metadata.correlationId ?? deps.newId();
   for (let attempt = 0; ; attempt++) {
     const decision = await decideCommand(deps, aggregate, streamId, command, metadata, loadContext, hash);
@@ -167,7 +174,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
     };
     const newEvents = events.map((event, index) => ({
       // The fingerprint is part of the id: a different command racing under the same key cannot pass for a retry.
-      eventId: key ? deterministicEventId(streamId, `${key}\u0000${hash}`, index) : deps.newId(),
+      eventId: scopedKey ? deterministicEventId(streamId, `${scopedKey}\u0000${hash}`, index) : deps.newId(),
       type: event.type,
       data: event.data as JsonObject,
       metadata: { ...base, schemaVersion: currentSchemaVersion(event.type) },
@@ -180,7 +187,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
         version: appended.nextExpectedVersion,
         lastOccurredAt: occurredAt,
         last: { ...answer, events: answer.events.slice(-1) },
-        keyed: key ? new Map(loaded.keyed).set(key, { hashes: [hash], answer }) : loaded.keyed,
+        keyed: scopedKey ? new Map(loaded.keyed).set(scopedKey, { hashes: [hash], answer }) : loaded.keyed,
       });
       return { streamId, ...answer, replayed: false };
     } catch (error) {

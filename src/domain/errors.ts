@@ -7,7 +7,7 @@ export const errorCatalogue = {
   // time and idempotency (every stream)
   OCCURRED_BEFORE_PREVIOUS_EVENT: 'occurredAt is earlier than the previous event of this stream',
   OCCURRED_IN_FUTURE: 'occurredAt lies in the future beyond the allowed clock skew',
-  IDEMPOTENCY_KEY_REUSED: 'this idempotency key was already used for a different command on this stream',
+  IDEMPOTENCY_KEY_REUSED: 'you already used this idempotency key for a different command on this stream',
 
   // pipeline
   PIPELINE_ALREADY_DEFINED: 'a pipeline with this id is already defined',

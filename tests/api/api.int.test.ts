@@ -194,6 +194,28 @@ describe('the HTTP API', () => {
       await api.close();
     });
 
+    it("keeps each API key's Idempotency-Keys its own: another key's request under the same one is written, not taken for a retry", async () => {
+      // given a rep who set a deal's forecast under the idempotency key k1
+      const api = await anApi(dir);
+      const post = await anOrg(api);
+      await post('/deals', lead, 'rep');
+      const send = (role: 'rep' | 'manager' | 'admin', category: string) =>
+        api.app.inject({ method: 'POST', url: '/deals/d1/forecast-category', headers: { ...as(role), 'idempotency-key': 'k1' }, payload: { category } });
+      expect((await send('rep', 'commit')).json()).toMatchObject({ replayed: false });
+      // when a manager sends another command under the same key, and an admin the rep's very command
+      const before = await api.eventCount();
+      const other = await send('manager', 'bestCase');
+      const same = await send('admin', 'commit');
+      // then both are requests of their own, written; and the rep's retry still gets its first answer
+      expect(other.statusCode).toBe(200);
+      expect(other.json()).toMatchObject({ replayed: false, streamVersion: 2 });
+      expect(same.json()).toMatchObject({ replayed: false, streamVersion: 3 });
+      expect(await api.eventCount()).toBe(before + 2);
+      expect((await send('rep', 'commit')).json()).toMatchObject({ replayed: true, streamVersion: 1 });
+      expect((await send('rep', 'omitted')).json()).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+      await api.close();
+    });
+
     it('applies a command with If-Match only at that version: 412 when stale', async () => {
       const api = await anApi(dir);
       const post = await anOrg(api);
