@@ -6,7 +6,7 @@ import { answerOf } from '../projections/answer.js';
 import { complaintStatsSchema } from '../projections/complaints.js';
 import { timelineEntrySchema } from '../projections/dealTimeline.js';
 import { funnelReportSchema } from '../projections/funnel.js';
-import { customerLifecycleSchema, lifecyclesSchema } from '../projections/lifecycle.js';
+import { customerLifecycleSchema, lifecycleCountsSchema } from '../projections/lifecycle.js';
 import { channelRowSchema, performanceRowSchema, stalledDealSchema } from '../projections/performance.js';
 import type { ReadModels } from '../projections/readModels.js';
 import { reevaluationSchema, targetProgressSchema } from '../projections/targetProgress.js';
@@ -14,6 +14,7 @@ import type { TargetProgress } from '../projections/targetProgress.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import { orderBy, pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
 import { answers, sendNotFound } from './problem.js';
 import { serializedOnce } from './serializedOnce.js';
@@ -41,7 +42,7 @@ const targetTreeSchema = z.union([targetProgressSchema.extend(withChildren), tar
 const funnelAnswer = answerOf(z.array(funnelReportSchema));
 const targetsAnswer = answerOf(z.array(targetSchema));
 const targetTreeAnswer = answerOf(targetTreeSchema);
-const lifecyclesAnswer = answerOf(lifecyclesSchema);
+const lifecycleCountsAnswer = answerOf(lifecycleCountsSchema);
 const customerLifecycleAnswer = answerOf(customerLifecycleSchema);
 const dimension = z.enum(['owner', 'team', 'region', 'productLine', 'channel', 'segment', 'month', 'quarter']);
 const ms = (iso: string) => Date.parse(iso);
@@ -69,7 +70,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const sendFunnel = serializedOnce(funnelAnswer);
   const sendTargets = serializedOnce(targetsAnswer);
   const sendTarget = serializedOnce(targetTreeAnswer);
-  const sendLifecycles = serializedOnce(lifecyclesAnswer);
+  const sendLifecycleCounts = serializedOnce(lifecycleCountsAnswer);
   const sendCustomerLifecycle = serializedOnce(customerLifecycleAnswer);
 
   typed.get(
@@ -192,12 +193,22 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/customers/lifecycle',
-    { preValidation: viewer, schema: { summary: 'Lifecycle stage, class and figures of every customer, with counts', tags: ['projections'], security, querystring: pointInTimeQuery, response: answers(lifecyclesAnswer) } },
+    {
+      preValidation: viewer,
+      schema: {
+        // Every customer's row was megabytes at ten thousand customers: the rows are GET /customers, a page at a time.
+        summary: 'How many customers are in each lifecycle stage and class (each customer: GET /customers?lifecycleStage=…&class=…)',
+        tags: ['projections'],
+        security,
+        querystring: pointInTimeQuery,
+        response: answers(lifecycleCountsAnswer),
+      },
+    },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
       const answer = await readModels.customerLifecycles(at, { explain: request.query.explain === 'true' });
-      return sendLifecycles(reply, answer, '', () => answer);
+      return sendLifecycleCounts(reply, answer, '', () => ({ ...answer, result: answer.result.counts }));
     },
   );
 
@@ -266,11 +277,25 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/deals/stalled',
-    { preValidation: viewer, schema: { summary: 'Open deals untouched for longer than their stage allows', tags: ['projections'], security, querystring: pointInTimeQuery, response: answered(z.array(stalledDealSchema)) } },
+    {
+      preValidation: viewer,
+      schema: {
+        summary: 'Open deals untouched for longer than their stage allows, longest untouched first, a page at a time',
+        tags: ['projections'],
+        security,
+        querystring: pointInTimeQuery.extend(pageQuery.shape).extend({ owner: z.string().optional(), stage: z.string().optional() }),
+        response: answered(z.object({ items: z.array(stalledDealSchema), nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last') })),
+      },
+    },
     async (request, reply) => {
-      const at = await pointInTime(request.query, reply);
+      const q = request.query;
+      const at = await pointInTime(q, reply);
       if (!at) return reply;
-      return readModels.stalledDeals(at, { explain: request.query.explain === 'true' });
+      const answer = await readModels.stalledDeals(at, { explain: q.explain === 'true' });
+      const rows = answer.result.filter((d) => (q.owner === undefined || d.owner === q.owner) && (q.stage === undefined || d.stageId === q.stage));
+      // Keyed on the last touch, not on daysStalled: a day passing between two pages moves no deal.
+      const order = orderBy('lastTouchAt', { lastTouchAt: (d: (typeof rows)[number]) => d.lastTouchAt });
+      return { ...answer, result: paginate(rows, (d) => d.dealId, order, q) };
     },
   );
 

@@ -210,5 +210,6 @@ export function stalledDeals(sales: SalesState, now: number, rottingDays: Record
       });
     }
   }
-  return stalled.sort((a, b) => b.daysStalled - a.daysStalled || a.dealId.localeCompare(b.dealId));
+  // Longest untouched first: by the last touch, which orders them as daysStalled does but does not move as days pass.
+  return stalled.sort((a, b) => (a.lastTouchAt < b.lastTouchAt ? -1 : a.lastTouchAt > b.lastTouchAt ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
 }

@@ -100,7 +100,9 @@ describe('the HTTP API', () => {
     expect(timeline.json().result.at(-1)).toMatchObject({ actor: 'rep', after: { status: 'won', amount: eur(95_000_00) } });
 
     const lifecycle = await get(`/customers/lifecycle?minPosition=${minPosition}`);
-    expect(lifecycle.json().result.customers[0]).toMatchObject({ customerId: 'acme', stage: 'atRisk', openComplaints: 1, contracts: 1 });
+    expect(lifecycle.json().result).toEqual({ byStage: { atRisk: 1 }, byClass: { A: 1 } });
+    const atRisk = await get('/customers?lifecycleStage=atRisk');
+    expect(atRisk.json().items).toMatchObject([{ customerId: 'acme', stage: 'atRisk', openComplaints: 1, contracts: 1 }]);
     const acme = await get('/customers/acme/lifecycle?explain=true');
     expect(acme.json().result).toMatchObject({ customerId: 'acme', stage: 'atRisk', class: 'A', contracts: 1, provenance: { contracts: [{ dealId: 'd1' }] } });
     expect(acme.json().result.transitions.map((t: { stage: string }) => t.stage)).toEqual(['prospect', 'new', 'atRisk']);

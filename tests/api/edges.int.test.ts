@@ -254,8 +254,8 @@ describe('explain on every projection read', () => {
     const channels = await read(`/channels?${window}&explain=true`);
     expect(channels.find((c: { channel: string }) => c.channel === 'referral').provenance).toMatchObject({ won: [{ dealId: 'd1', position: signedAt }], customersAcquired: [{ dealId: 'd1' }] });
     expect(await read('/complaints/stats?explain=true')).toMatchObject({ total: 1, provenance: { total: [{ complaintId: 'k1' }] } });
-    expect(await read('/deals/stalled?explain=true')).toMatchObject([{ dealId: 'd2', provenance: { lastTouch: old.json().position } }]);
-    expect((await read('/deals/stalled'))[0]).not.toHaveProperty('provenance');
+    expect((await read('/deals/stalled?explain=true')).items).toMatchObject([{ dealId: 'd2', provenance: { lastTouch: old.json().position } }]);
+    expect((await read('/deals/stalled')).items[0]).not.toHaveProperty('provenance');
     await api.close();
   });
 });

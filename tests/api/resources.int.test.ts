@@ -78,6 +78,34 @@ describe('resources', () => {
     await api.close();
   });
 
+  it('pages stalled deals, longest untouched first, filtered by owner and stage', async () => {
+    // given five deals found 20 to 60 days ago and untouched since (a lead may rest 14 days), and a fresh one
+    const { api, post, get } = await aWorld();
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const deal = (dealId: string, days: number, ownerRepId = 'ann') =>
+      post('/deals', { dealId, customerId: 'acme', title: dealId, ownerRepId, channel: 'direct', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(1000), expectedCloseDate: '2027-06-30', occurredAt: daysAgo(days) }, 'rep');
+    for (const [dealId, days] of [['d20', 20], ['d60', 60], ['d40', 40], ['d30', 30], ['d50', 50]] as const) await deal(dealId, days);
+    await deal('m45', 45, 'mia');
+    await deal('fresh', 1);
+    await post('/deals/d30/stage', { stageId: 'qualified', occurredAt: daysAgo(25) }, 'rep');
+    // when a client pages through them two at a time
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { result: { items: { dealId: string }[]; nextCursor: string | null } } = (await get(`/deals/stalled?owner=ann&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      ids.push(...page.result.items.map((d) => d.dealId));
+      cursor = page.result.nextCursor;
+    } while (cursor);
+    // then each stalled deal of the owner comes once, the longest untouched first; the fresh one and the other owner's are not there
+    expect(ids).toEqual(['d60', 'd50', 'd40', 'd30', 'd20']);
+    const first = (await get('/deals/stalled')).json().result.items;
+    expect(first.map((d: { dealId: string }) => d.dealId)).toEqual(['d60', 'd50', 'm45', 'd40', 'd30', 'd20']);
+    expect(first.map((d: { daysStalled: number }) => d.daysStalled)).toEqual([60, 50, 45, 40, 25, 20]);
+    expect((await get('/deals/stalled?stage=qualified')).json().result.items.map((d: { dealId: string }) => d.dealId)).toEqual(['d30']);
+    expect((await get('/deals/stalled?limit=501')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit' }] });
+    await api.close();
+  });
+
   it('pages through a list with a cursor that neither repeats nor skips while deals are added', async () => {
     const { api, lead, get } = await aWorld();
     for (let i = 1; i <= 7; i++) await lead(`d${i}`, i * 1000);
