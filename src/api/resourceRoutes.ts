@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { complaintStatusSchema } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
-import { targetMetricSchema } from '../domain/target/events.js';
+import { scopeKindSchema, targetMetricSchema } from '../domain/target/events.js';
 import { complaintsProjection } from '../projections/complaints.js';
 import { customersProjection } from '../projections/customers.js';
 import { dealStatusSchema } from '../projections/dealRecord.js';
@@ -182,7 +182,15 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   typed.get(
     '/targets',
     route('Targets, filtered and sorted, a page at a time', 'target', {
-        querystring: at.extend(pageQuery.shape).extend({ period: z.string().optional(), metric: targetMetricSchema.optional(), status: targetStatusSchema.optional(), sort: sortQuery(['period', 'amount']) }),
+        querystring: at.extend(pageQuery.shape).extend({
+          period: z.string().optional(),
+          metric: targetMetricSchema.optional(),
+          status: targetStatusSchema.optional(),
+          scope: scopeKindSchema.optional().describe('what the target is for: a team, a rep, a region…'),
+          scopeId: z.string().optional().describe('the team, rep, region… it is for (scope=team&scopeId=north)'),
+          parent: z.string().optional().describe('the targets whose parent target is this one'),
+          sort: sortQuery(['period', 'amount']),
+        }),
         response: answers(targetPageSchema),
       }),
     async (request, reply) => {
@@ -191,7 +199,13 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       const targets = await readModels.stateOf(targetsProjection, pointInTime);
       const list = [...targets.state.targets.values()].filter(
-        (t) => (q.period === undefined || t.period === q.period) && (q.metric === undefined || t.metric === q.metric) && (q.status === undefined || t.status === q.status),
+        (t) =>
+          (q.period === undefined || t.period === q.period) &&
+          (q.metric === undefined || t.metric === q.metric) &&
+          (q.status === undefined || t.status === q.status) &&
+          (q.scope === undefined || t.scope.kind === q.scope) &&
+          (q.scopeId === undefined || t.scope.id === q.scopeId) &&
+          (q.parent === undefined || t.parentTargetId === q.parent),
       );
       const page = paginate(list, (t) => t.targetId, orderBy(q.sort, { period: (t) => t.period, amount: (t) => t.amount }), q);
       return { items: page.items.map(targetView), nextCursor: page.nextCursor };

@@ -158,6 +158,8 @@ describe('resources', () => {
     const year = new Date().getUTCFullYear();
     await post('/targets', { targetId: 'big', period: String(year), metric: 'wonDeals', scope: { kind: 'org' }, amount: 10 });
     await post('/targets', { targetId: 'small', period: `${year}-Q1`, metric: 'wonDeals', scope: { kind: 'org' }, amount: 90 });
+    await post('/targets', { targetId: 'north', period: String(year), metric: 'wonDeals', scope: { kind: 'team', id: 'north' }, amount: 4, parentTargetId: 'big' });
+    await post('/targets', { targetId: 'ann', period: String(year), metric: 'wonDeals', scope: { kind: 'rep', id: 'ann' }, amount: 2, parentTargetId: 'north' });
     for (const [complaintId, customerId] of [['k2', 'acme'], ['k1', 'beta']]) {
       await tick();
       await post('/complaints', { complaintId, customerId, category: 'delivery', severity: 'low', description: 'late' }, 'rep');
@@ -178,8 +180,13 @@ describe('resources', () => {
     expect(await ids('/customers?region=north', 'customerId')).toEqual(['acme', 'beta']);
     expect(await ids('/customers?channel=eCommerce', 'customerId')).toEqual(['beta', 'cobalt']);
     expect(await ids('/customers?segment=smb&region=north&channel=eCommerce', 'customerId')).toEqual(['beta']);
-    expect(await ids('/targets', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
-    expect(await ids('/targets?sort=-amount', 'targetId')).toEqual(['small', 'big']);
+    expect(await ids('/targets?scope=org', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
+    expect(await ids('/targets?scope=org&sort=-amount', 'targetId')).toEqual(['small', 'big']);
+    // and targets filtered by what they are for, and by their parent
+    expect(await ids('/targets?scope=team&scopeId=north', 'targetId')).toEqual(['north']);
+    expect(await ids('/targets?scopeId=ann', 'targetId')).toEqual(['ann']);
+    expect(await ids('/targets?parent=big', 'targetId')).toEqual(['north']);
+    expect(await ids(`/targets?period=${year}&sort=amount`, 'targetId')).toEqual(['ann', 'north', 'big']);
     expect(await ids('/complaints', 'complaintId')).toEqual(['k2', 'k1']);
     expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k1', 'k2']);
     // and an unknown order, or a cursor given for another order, is a 400 naming the rule
