@@ -101,11 +101,21 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
         querystring: z.object({ after: positionText.optional(), types }),
         // Empty is what a client with no event yet may send: the same as none.
         headers: z.object({ 'last-event-id': positionText.or(z.literal('')).optional() }),
+        response: {
+          200: {
+            content: {
+              'text/event-stream': {
+                schema: z.string().describe('per event: `id:` its position, `event:` its type, `data:` the event as GET /events gives it; comments (`:`) keep the connection open'),
+              },
+            },
+          },
+          '4xx': problemSchema,
+        },
       },
     },
     async (request, reply) => {
       // HEAD asks what GET would answer: the headers, not a stream that never ends.
-      if (request.method === 'HEAD') return reply.type('text/event-stream').header('cache-control', 'no-cache').send();
+      if (request.method === 'HEAD') return reply.type('text/event-stream').header('cache-control', 'no-cache').send('');
       const after = request.headers['last-event-id'] || request.query.after;
       const subscription = store.subscribe({ after: after === undefined ? undefined : BigInt(after), filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
       open.add(subscription);

@@ -97,8 +97,16 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
     },
   );
 
-  app.get('/metrics', { preValidation: requireRole('viewer'), schema: { hide: true } }, async (_request, reply) => {
+  const exposition = { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4; the series are listed in docs/metrics.md') } };
+  app.get(
+    '/metrics',
+    {
+      preValidation: requireRole('viewer'),
+      schema: { summary: 'Prometheus metrics: request latency, appends, projection lag', tags: ['operations'], security: [{ bearer: [] }], response: { 200: { content: exposition }, '4xx': problemSchema } },
+    },
+    async (_request, reply) => {
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
-  });
+    },
+  );
 }

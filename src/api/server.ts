@@ -6,6 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { CommandService } from '../application/commandService.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { ReadModels } from '../projections/readModels.js';
@@ -16,7 +18,8 @@ import { clientErrorHandler } from './clientErrors.js';
 import { closeInputs } from './closedInputs.js';
 import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
-import { sendProblem } from './problem.js';
+import { documentErrorsAsProblems } from './openapiDocument.js';
+import { problemSchema, sendProblem } from './problem.js';
 import { registerReadRoutes } from './readRoutes.js';
 import { registerEventRoutes } from './eventRoutes.js';
 import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
@@ -87,6 +90,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
       transform: jsonSchemaTransform,
+      transformObject: documentErrorsAsProblems,
     });
     const documentHeaders = documentSecurityHeaders();
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: documentHeaders } });
@@ -95,30 +99,45 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins], exposedHeaders });
   }
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/health',
+    { schema: { summary: 'Liveness: the process answers (no key needed)', tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
-    try {
-      await store.ping();
-      if (!projectionsCaughtUp()) {
-        return sendProblem(reply.header('retry-after', '2'), {
-          title: 'Projections catching up',
+  typed.get(
+    '/ready',
+    {
+      schema: {
+        summary: 'Readiness: the store is reachable and the projections have caught up (no key needed)',
+        tags: ['operations'],
+        response: { 200: z.object({ status: z.literal('ready') }), '5xx': problemSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await store.ping();
+        if (!projectionsCaughtUp()) {
+          return sendProblem(reply.header('retry-after', '2'), {
+            title: 'Projections catching up',
+            status: 503,
+            code: 'PROJECTIONS_CATCHING_UP',
+            detail: 'the read models are replaying the event log; reads would not yet include every event',
+          });
+        }
+        return { status: 'ready' as const };
+      } catch (error) {
+        request.log.warn({ err: error }, 'store not reachable');
+        return sendProblem(reply.header('retry-after', '5'), {
+          title: 'Store unavailable',
           status: 503,
-          code: 'PROJECTIONS_CATCHING_UP',
-          detail: 'the read models are replaying the event log; reads would not yet include every event',
+          code: 'STORE_UNAVAILABLE',
+          detail: error instanceof Error ? error.message : String(error),
         });
       }
-      return { status: 'ready' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'store not reachable');
-      return sendProblem(reply.header('retry-after', '5'), {
-        title: 'Store unavailable',
-        status: 503,
-        code: 'STORE_UNAVAILABLE',
-        detail: error instanceof Error ? error.message : String(error),
-      });
-    }
-  });
+    },
+  );
 
   if (api) {
     const requireRole = registerAuth(app, api.keys);

@@ -267,6 +267,33 @@ describe('the HTTP API', () => {
     await api.close();
   });
 
+  it('documents each answer under the media type it is sent with: problems, the event stream, metrics', async () => {
+    // given the OpenAPI document
+    const api = await anApi(dir);
+    type Responses = Record<string, { content?: Record<string, unknown> }>;
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Responses }>> };
+    // when every error answer's media types are collected
+    const errorMediaTypes = new Set<string>();
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) if (/^[45]/.test(status)) for (const type of Object.keys(response.content ?? {})) errorMediaTypes.add(type);
+      }
+    }
+    // then they are problem details only, as sent; and what is not JSON says what it is
+    expect([...errorMediaTypes]).toEqual(['application/problem+json']);
+    const refused = await api.app.inject({ method: 'GET', url: '/deals/ghost', headers: as('viewer') });
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Object.keys(doc.paths['/events/stream']?.get?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(Object.keys(doc.paths['/metrics']?.get?.responses['200']?.content ?? {})).toEqual(['text/plain']);
+    const metrics = await api.app.inject({ method: 'GET', url: '/metrics', headers: as('viewer') });
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.body).toContain('# TYPE');
+    // and the operations a load balancer calls without a key are documented too
+    expect(doc.paths['/health']?.get?.responses['200']?.content).toHaveProperty('application/json');
+    expect(Object.keys(doc.paths['/ready']?.get?.responses ?? {})).toEqual(['200', '5XX']);
+    await api.close();
+  });
+
   it('describes every successful answer of every route field by field, leaving open only what events carry beyond this API\'s schemas', async () => {
     // given the OpenAPI document
     const api = await anApi(dir);
