@@ -21,10 +21,10 @@ import { answers, sendNotFound } from './problem.js';
 import { complaintPageSchema, complaintView, complaintViewSchema } from './views/complaint.js';
 import { customerLifecyclePageSchema, customerView, customerViewSchema } from './views/customer.js';
 import { dealPageSchema, dealView, dealViewSchema } from './views/deal.js';
-import { pipelineView, pipelineViewSchema } from './views/pipeline.js';
+import { pipelinePageSchema, pipelineView, pipelineViewSchema } from './views/pipeline.js';
 import { repPageSchema, repView, repViewSchema } from './views/rep.js';
 import { targetPageSchema, targetView, targetViewSchema } from './views/target.js';
-import { teamView, teamViewSchema } from './views/team.js';
+import { membersByTeam, teamPageSchema, teamView, teamViewSchema } from './views/team.js';
 
 const at = pointInTimeQuery;
 
@@ -250,6 +250,35 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const team = sales.state.teams.get(request.params.id);
     if (!team) return sendNotFound(reply, 'TEAM_NOT_FOUND', request.params.id);
     tag(reply, sales, team);
-    return teamView(team, sales.state, now);
+    return teamView(team, membersByTeam(sales.state, now));
   });
+
+  typed.get(
+    '/teams',
+    route('Teams with their members, a page at a time', 'team', { querystring: at.extend(pageQuery.shape).extend({ region: z.string().optional(), sort: sortQuery(['name']) }), response: answers(teamPageSchema) }),
+    async (request, reply) => {
+      const q = request.query;
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
+      const sales = await readModels.stateOf(salesProjection, pointInTime);
+      const teams = [...sales.state.teams.values()].filter((t) => q.region === undefined || t.region === q.region);
+      const page = paginate(teams, (t) => t.teamId, orderBy(q.sort, { name: (t) => t.name }), q);
+      const members = membersByTeam(sales.state, readModels.now(pointInTime).getTime());
+      return { items: page.items.map((t) => teamView(t, members)), nextCursor: page.nextCursor };
+    },
+  );
+
+  typed.get(
+    '/pipelines',
+    route('Pipelines as defined, a page at a time', 'pipeline', { querystring: at.extend(pageQuery.shape).extend({ sort: sortQuery(['name']) }), response: answers(pipelinePageSchema) }),
+    async (request, reply) => {
+      const q = request.query;
+      const pointInTime = await resolve(q, reply);
+      if (!pointInTime) return reply;
+      const sales = await readModels.stateOf(salesProjection, pointInTime);
+      const defined = [...sales.state.pipelines.values()].flatMap((p) => (p.status === 'defined' ? [p] : []));
+      const page = paginate(defined, (p) => p.pipelineId, orderBy(q.sort, { name: (p) => p.name }), q);
+      return { items: page.items.map(pipelineView), nextCursor: page.nextCursor };
+    },
+  );
 }

@@ -53,6 +53,25 @@ describe('resources', () => {
     await api.close();
   });
 
+  it('lists teams with their members, and pipelines, filtered and a page at a time', async () => {
+    // given two teams, north with Ann, and a second pipeline
+    const { api, post, get } = await aWorld();
+    await post('/teams', { teamId: 'south', name: 'Atlantic South', region: 'south', managerRepId: 'mia' });
+    await post('/pipelines', { pipelineId: 'renewals', name: 'Renewals', stages: [{ stageId: 'due', name: 'Due', probability: 0.5 }] });
+    // when the lists are read
+    const teams = (await get('/teams')).json();
+    const pipelines = (await get('/pipelines?sort=-name')).json();
+    // then each comes whole, in its order, and filters and pages as the other lists do
+    expect(teams).toMatchObject({ items: [{ teamId: 'south', members: [] }, { teamId: 'north', members: ['ann'] }], nextCursor: null });
+    expect((await get('/teams?region=north')).json().items.map((t: { teamId: string }) => t.teamId)).toEqual(['north']);
+    const firstPage = (await get('/teams?limit=1')).json();
+    expect(firstPage.items.map((t: { teamId: string }) => t.teamId)).toEqual(['south']);
+    expect((await get(`/teams?limit=1&cursor=${firstPage.nextCursor}`)).json().items.map((t: { teamId: string }) => t.teamId)).toEqual(['north']);
+    expect(pipelines.items.map((p: { pipelineId: string }) => p.pipelineId)).toEqual(['standard', 'renewals']);
+    expect(pipelines.items[1]).toMatchObject({ name: 'Renewals', stages: [{ stageId: 'due', retired: false }] });
+    await api.close();
+  });
+
   it('reads a customer with its profile and each visit, so a client finds the visit to complete', async () => {
     // given a customer with a contact, whose profile changed, and two visits planned
     const { api, post, get } = await aWorld();

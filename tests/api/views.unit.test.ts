@@ -8,7 +8,7 @@ import { dealPageSchema, dealView, dealViewSchema } from '../../src/api/views/de
 import { pipelineView, pipelineViewSchema } from '../../src/api/views/pipeline.js';
 import { repPageSchema, repView, repViewSchema } from '../../src/api/views/rep.js';
 import { targetPageSchema, targetView, targetViewSchema } from '../../src/api/views/target.js';
-import { teamView, teamViewSchema } from '../../src/api/views/team.js';
+import { membersByTeam, teamView, teamViewSchema } from '../../src/api/views/team.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import { generateHistory } from '../../src/generate/history.js';
 import type { PlannedEvent } from '../../src/generate/history.js';
@@ -100,7 +100,8 @@ describe('the resource views of a generated history', () => {
     for (const now of instants) {
       // given the organisation as read at that instant, a departed rep among them
       const reps = [...sales.reps.values()].map((rep) => repView(rep, now));
-      const teams = [...sales.teams.values()].map((team) => teamView(team, sales, now));
+      const members = membersByTeam(sales, now);
+      const teams = [...sales.teams.values()].map((team) => teamView(team, members));
       const pipelines = [...sales.pipelines.values()].flatMap((p) => (p.status === 'defined' ? [pipelineView(p)] : []));
       expect(reps.some((r) => r.status === 'departed')).toBe(true);
       // then each is sent as documented

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PipelineFacts } from '../../projections/sales.js';
 import { stageSchema } from '../../domain/pipeline/events.js';
 import { compiledView } from '../serializer.js';
-import { streamVersion } from './fields.js';
+import { pageOf, streamVersion } from './fields.js';
 
 /** A pipeline as defined at the read's point in time: its stages in order, retired ones included. */
 export const pipelineViewSchema = compiledView(
@@ -19,6 +19,8 @@ export const pipelineViewSchema = compiledView(
     ),
   }),
 );
+
+export const pipelinePageSchema = pageOf(pipelineViewSchema);
 
 export function pipelineView(pipeline: PipelineFacts & { status: 'defined' }): z.infer<typeof pipelineViewSchema> {
   return {
