@@ -175,7 +175,8 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         });
         if (!result.replayed) for (const event of result.events) metrics.appended.inc({ type: event.type });
         if (result.streamVersion !== null) reply.header('etag', `"${result.streamVersion}"`);
-        return reply.code(route.creates && !result.replayed ? 201 : 200).send({
+        // A retry gets the first answer, status included: a replayed creation is still 201, with replayed: true.
+        return reply.code(route.creates ? 201 : 200).send({
           id,
           streamVersion: result.streamVersion,
           position: result.position === null ? null : String(result.position),

@@ -190,7 +190,7 @@ describe('the HTTP API', () => {
       const before = await api.eventCount();
       const retry = await send();
       expect(first.statusCode).toBe(201);
-      expect(retry.statusCode).toBe(200);
+      expect(retry.statusCode).toBe(201);
       expect(retry.json()).toEqual({ ...first.json(), replayed: true });
       expect(await api.eventCount()).toBe(before);
       await api.close();
