@@ -22,9 +22,11 @@ import { serializedOnce } from './serializedOnce.js';
 const pointInTimeQuery = basePointInTime.extend({
   explain: z.enum(['true', 'false']).optional().describe('include the deals, customers and event positions behind each figure'),
 });
+/** A window's bound: an instant, or a day meaning its start in UTC (to=2026-04-01 ends the window with March). */
+const bound = z.union([instantSchema, z.iso.date()], { error: 'must be an ISO 8601 date-time, or a date YYYY-MM-DD (its start, UTC)' });
 const windowQuery = z.object({
-  from: instantSchema.describe('start of the window (inclusive)'),
-  to: instantSchema.describe('end of the window (exclusive)'),
+  from: bound.describe('start of the window (inclusive): a date-time, or a date for its start in UTC'),
+  to: bound.describe('end of the window (exclusive): a date-time, or a date for its start in UTC'),
 });
 
 /** A query with a window: `to` must come after `from` (a window the wrong way round would read as all zeros). */

@@ -120,6 +120,25 @@ describe('projection reads at their edges', () => {
     await api.close();
   });
 
+  it('takes a date as a window bound, meaning the start of that day in UTC, and refuses what is neither', async () => {
+    // given a signed deal
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const read = (url: string) => api.app.inject({ method: 'GET', url, headers: as('viewer') });
+    // when the same windows are asked for with dates and with instants
+    for (const path of ['/channels', '/performance', '/funnel', '/complaints/stats']) {
+      const byDate = await read(`${path}?from=${year}-01-01&to=${year + 1}-01-01`);
+      const byInstant = await read(`${path}?from=${year}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`);
+      // then they answer the same figures
+      expect(byDate.statusCode, path).toBe(200);
+      expect(byDate.json().result, path).toEqual(byInstant.json().result);
+    }
+    // and a day that does not exist, or a bound before from once both are instants, is a 400 naming the field
+    expect((await read(`/channels?from=${year}-02-30&to=${year}-03-01`)).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.from' }] });
+    expect((await read(`/channels?from=${year}-06-01&to=${year}-05-31T23:30:00Z`)).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.to', rule: 'must be later than from' }] });
+    await api.close();
+  });
+
   it('answers 404 for the funnel of a pipeline that is not defined at the point in time read', async () => {
     const api = await anApi(dir);
     const unknown = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&pipelineId=nope', headers: as('viewer') });
