@@ -35,7 +35,7 @@ export function createMetrics(app: FastifyInstance, store: EventStore, runner: P
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const appended = new Counter({ name: 'events_appended_total', help: 'Events appended through the API', labelNames: ['type'], registers: [registry] });
+  const appended = new Counter({ name: 'events_appended_total', help: "Events appended by API commands to their resource's stream (reservations of customer names and target keys are not counted)", labelNames: ['type'], registers: [registry] });
   new Gauge({
     name: 'projection_lag_events',
     help: 'Log positions between the head and what each projection has applied (events, with sqlite; EventStoreDB positions are byte offsets, not counts)',
@@ -97,7 +97,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
     },
   );
 
-  const exposition = { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4; the series are listed in docs/metrics.md') } };
+  const exposition = { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4; the series are listed in the README') } };
   app.get(
     '/metrics',
     {

@@ -305,7 +305,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/deals/:id/timeline',
     {
       preValidation: viewer,
-      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view)', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: answered(z.array(timelineEntrySchema)) },
+      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view); each entry is its own provenance (event id and position), with or without explain', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: answered(z.array(timelineEntrySchema)) },
     },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
