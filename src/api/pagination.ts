@@ -57,24 +57,27 @@ export function paginate<T>(items: readonly T[], idOf: (item: T) => string, orde
   const id = (entry: Entry): string => (entry.id ??= idOf(entry.item));
   const compare = (a: Entry, b: Entry): number => sign * (a.key !== b.key ? (a.key < b.key ? -1 : 1) : compareIds(id(a), id(b)));
   const after = page.cursor === undefined ? null : decode(page.cursor, order.name);
+  // A key of another type than the order's would compare as no key does: the cursor was not given out for this list.
+  const first = items[0];
+  if (after !== null && first !== undefined && typeof after[0] !== typeof order.keyOf(first)) throw new InvalidCursorError();
   const isAfterCursor = (e: Entry): boolean => after === null || sign * (e.key !== after[0] ? (e.key < after[0] ? -1 : 1) : compareIds(id(e), after[1])) > 0;
 
   // The first limit + 1 entries (one more tells whether a next page exists); the root is the last of them.
   const wanted = page.limit + 1;
-  const first = new Heap<Entry>((a, b) => compare(b, a));
+  const kept = new Heap<Entry>((a, b) => compare(b, a));
   // Lists hold things in the order they happened, so newest-first pages read them from the end:
   // then most items are turned away by the root at once instead of each replacing it.
   for (let i = 0; i < items.length; i++) {
     const item = items[order.descending ? items.length - 1 - i : i] as T;
     const entry: Entry = { item, key: order.keyOf(item) };
     if (!isAfterCursor(entry)) continue;
-    if (first.size() < wanted) first.push(entry);
-    else if (compare(entry, first.root() as Entry) < 0) {
-      first.pop();
-      first.push(entry);
+    if (kept.size() < wanted) kept.push(entry);
+    else if (compare(entry, kept.root() as Entry) < 0) {
+      kept.pop();
+      kept.push(entry);
     }
   }
-  const inOrder = first.toArray().sort(compare);
+  const inOrder = kept.toArray().sort(compare);
   const slice = inOrder.slice(0, page.limit);
   const last = slice.at(-1);
   return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && inOrder.length > page.limit ? encode([last.key, id(last)], order.name) : null };

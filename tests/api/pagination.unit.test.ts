@@ -65,6 +65,9 @@ describe('cursor pagination', () => {
       new InvalidCursorError('was given for sort=score, not sort=-score; start again without a cursor'),
     );
     expect(() => paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: 'not-a-cursor' })).toThrow(InvalidCursorError);
+    // and a hand-made cursor whose key is text where the order's keys are numbers
+    const forged = Buffer.from(JSON.stringify(['2', 'i2', 'score'])).toString('base64url');
+    expect(() => paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: forged })).toThrow(InvalidCursorError);
   });
 
   it('gives out cursors that its own query accepts back, whatever the key: 200 characters of any script, quotes included', () => {
