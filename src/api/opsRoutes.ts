@@ -105,8 +105,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
       schema: { summary: 'Prometheus metrics: request latency, appends, projection lag', tags: ['operations'], security: [{ bearer: [] }], response: { 200: { content: exposition }, '4xx': problemSchema } },
     },
     async (_request, reply) => {
-    reply.type(deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+      reply.type(deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
     },
   );
 }
