@@ -1,4 +1,4 @@
-import type { FastifyInstance, preValidationHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { allows, keyring } from './auth.js';
 import type { ApiKey, Role } from './auth.js';
 import { sendProblem } from './problem.js';
@@ -15,7 +15,7 @@ declare module 'fastify' {
  * every request a promise and a turn of the microtask queue, and these run on every request.
  * A hook that answers (401, 403, 429) does not call `done`, which ends the request there.
  */
-export type RoleCheck = preValidationHookHandler;
+export type RoleCheck = onRequestHookHandler;
 
 const PUBLIC = [/^\/health$/, /^\/ready$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/];
 
@@ -39,7 +39,8 @@ function failedAttempts() {
 
 /**
  * Every route but the public ones needs `Authorization: Bearer <key>`: 401 without a known key.
- * Routes then name the least role they need (`requireRole`): 403 below it.
+ * Routes then name the least role they need (`requireRole`): 403 below it, decided before the
+ * body is read, so a role that may not gets 403 whatever it sent.
  */
 export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (role: Role) => RoleCheck {
   app.decorateRequest('apiKey', null);

@@ -130,7 +130,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
       route.url,
       {
         // Before validation: a caller without the role learns nothing about the body the route wants.
-        preValidation: requireRole(route.role),
+        onRequest: requireRole(route.role),
         config: route.creates ? {} : { resourceNotFound: `${route.aggregate.toUpperCase()}_NOT_FOUND` },
         schema: {
           summary: route.summary,

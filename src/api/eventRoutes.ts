@@ -66,7 +66,7 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
   typed.get(
     '/events',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Events in global order, a page at a time',
         tags: ['events'],
@@ -93,7 +93,7 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
   typed.get(
     '/events/stream',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Events as Server-Sent Events: catches up, then follows; resumes after Last-Event-ID',
         tags: ['events'],

@@ -60,7 +60,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
 
   typed.get(
     '/projections',
-    { preValidation: requireRole('viewer'), schema: { summary: 'Each projection: position, lag, last snapshot, rebuild progress', tags: ['operations'], security: [{ bearer: [] }], response: { 200: z.object({ head: z.string().nullable().describe('the last position in the log; null while it is empty'), projections: z.array(projectionStatusSchema) }), '4xx': problemSchema } } },
+    { onRequest: requireRole('viewer'), schema: { summary: 'Each projection: position, lag, last snapshot, rebuild progress', tags: ['operations'], security: [{ bearer: [] }], response: { 200: z.object({ head: z.string().nullable().describe('the last position in the log; null while it is empty'), projections: z.array(projectionStatusSchema) }), '4xx': problemSchema } } },
     async () => {
       const head = await deps.store.headPosition();
       return {
@@ -81,7 +81,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
   typed.post(
     '/projections/:name/rebuild',
     {
-      preValidation: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: { summary: 'Rebuild a projection from the first event (runs in the background; follow it in GET /projections)', tags: ['operations'], security: [{ bearer: [] }], params: z.object({ name: z.string() }), response: { 202: z.object({ projection: z.string(), started: z.boolean() }), '4xx': problemSchema } },
     },
     async (request, reply) => {
@@ -89,6 +89,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
       const status = deps.runner.status().find((s) => s.name === name);
       if (!status) return sendProblem(reply, { title: 'Not found', status: 404, code: 'PROJECTION_NOT_FOUND', detail: `no projection ${name}` });
       if (status.rebuilding) return sendProblem(reply, { title: 'Conflict', status: 409, code: 'REBUILD_RUNNING', detail: `${name} is already rebuilding` });
+      // Until its first report, this rebuild has read nothing: the previous one's result must not stand for it.
+      rebuilds.set(name, { projection: name, events: 0, eventsPerSecond: 0, etaSeconds: null, done: false });
       deps.runner
         .rebuild(name, (progress) => rebuilds.set(name, progress))
         .then((done) => rebuilds.set(name, done))
@@ -101,7 +103,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
   app.get(
     '/metrics',
     {
-      preValidation: requireRole('viewer'),
+      onRequest: requireRole('viewer'),
       schema: { summary: 'Prometheus metrics: request latency, appends, projection lag', tags: ['operations'], security: [{ bearer: [] }], response: { 200: { content: exposition }, '4xx': problemSchema } },
     },
     async (_request, reply) => {

@@ -78,7 +78,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/funnel',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Funnel of a pipeline over a window (cohort or flow), whole or sliced',
         tags: ['projections'],
@@ -116,7 +116,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/targets/progress',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Progress of every target, or of those named',
         tags: ['projections'],
@@ -137,7 +137,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/targets/:id/progress',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Progress of one target, or with children=true of the tree of it and its child targets',
         tags: ['projections'],
@@ -167,7 +167,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.post(
     '/targets/what-if',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Re-evaluate targets under other rules, beside the actual ones; nothing is written',
         tags: ['projections'],
@@ -196,7 +196,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/customers/lifecycle',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         // Every customer's row was megabytes at ten thousand customers: the rows are GET /customers, a page at a time.
         summary: 'How many customers are in each lifecycle stage and class (each customer: GET /customers?lifecycleStage=…&class=…)',
@@ -217,7 +217,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/customers/:id/lifecycle',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: "One customer's lifecycle stage, its transitions, class and figures",
         tags: ['projections'],
@@ -241,7 +241,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/complaints/stats',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: { summary: 'Complaint counts, response and resolution times, SLA breaches, reopen rate', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.partial().shape)), response: answered(complaintStatsSchema) },
     },
     async (request, reply) => {
@@ -255,7 +255,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/performance',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: { summary: 'Sales performance per rep or team, ranked', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.shape).extend({ by: z.enum(['rep', 'team']).default('rep') })), response: answered(z.array(performanceRowSchema)) },
     },
     async (request, reply) => {
@@ -268,7 +268,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
 
   typed.get(
     '/channels',
-    { preValidation: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.shape)), response: answered(z.array(channelRowSchema)) } },
+    { onRequest: viewer, schema: { summary: 'Performance per channel', tags: ['projections'], security, querystring: windowed(pointInTimeQuery.extend(windowQuery.shape)), response: answered(z.array(channelRowSchema)) } },
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
@@ -280,7 +280,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/deals/stalled',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: {
         summary: 'Open deals untouched for longer than their stage allows, longest untouched first, a page at a time',
         tags: ['projections'],
@@ -304,7 +304,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   typed.get(
     '/deals/:id/timeline',
     {
-      preValidation: viewer,
+      onRequest: viewer,
       schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view); each entry is its own provenance (event id and position), with or without explain', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: answered(z.array(timelineEntrySchema)) },
     },
     async (request, reply) => {

@@ -41,7 +41,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   const resolve = pointInTimeResolver(runner, minPositionWaitMs);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const viewer = requireRole('viewer');
-  const route = <S extends object>(summary: string, tag: string, schema: S) => ({ preValidation: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
+  const route = <S extends object>(summary: string, tag: string, schema: S) => ({ onRequest: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
   const idParams = z.object({ id: z.string() });
 
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: answers(dealViewSchema) }), async (request, reply) => {
