@@ -12,11 +12,13 @@ import type { ReadModels } from '../projections/readModels.js';
 import { reevaluationSchema, targetProgressSchema } from '../projections/targetProgress.js';
 import type { TargetProgress } from '../projections/targetProgress.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { salesProjection } from '../projections/sales.js';
+import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { orderBy, pageQuery, paginate } from './pagination.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
-import { answers, sendNotFound } from './problem.js';
+import { answers, invalidRequest, sendNotFound, sendProblem } from './problem.js';
 import { serializedOnce } from './serializedOnce.js';
 
 const pointInTimeQuery = basePointInTime.extend({
@@ -33,6 +35,10 @@ const windowQuery = z.object({
 const windowed = <Q extends z.ZodType<{ from?: string; to?: string }>>(query: Q) =>
   query.refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be later than from' });
 const answered = <Result extends z.ZodType>(result: Result) => answers(answerOf(result));
+
+/** The ids asked for that name nothing, each as an issue of the field that named it. */
+const unknownIds = (field: string, asked: readonly string[], exists: (id: string) => boolean, what: string) =>
+  asked.filter((id) => !exists(id)).map((id) => ({ field, rule: `${id} is not ${what}` }));
 
 /** A target's figures without its contributions (sent with explain=true only): how many deals contributed instead. */
 const targetFiguresSchema = targetProgressSchema.omit({ contributions: true }).extend({ contributingDeals: z.number().int() });
@@ -128,7 +134,12 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     async (request, reply) => {
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
-      const answer = await readModels.targetProgress(request.query.targetIds?.split(',').filter(Boolean), at);
+      const asked = request.query.targetIds?.split(',').filter(Boolean);
+      const answer = await readModels.targetProgress(asked, at);
+      // A misspelt id would otherwise answer an empty list, which reads as "no such targets set".
+      const found = new Set(answer.result.map((t) => t.targetId));
+      const unknown = unknownIds('querystring.targetIds', asked ?? [], (id) => found.has(id), 'a target at that point in time');
+      if (unknown.length > 0) return sendProblem(reply, invalidRequest(unknown));
       const explain = request.query.explain === 'true';
       return sendTargets(reply, answer, String(explain), () => ({ ...answer, result: answer.result.map((t) => withContributions(t, explain)) }));
     },
@@ -189,6 +200,15 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const at = await pointInTime(request.query, reply);
       if (!at) return reply;
       const { targetIds, ...rules } = request.body;
+      // Rules about targets or stages that do not exist would change nothing, and the answer would look as if they had been applied.
+      const [targets, sales] = await Promise.all([readModels.stateOf(targetsProjection, at), readModels.stateOf(salesProjection, {})]);
+      const stages = new Set([...sales.state.pipelines.values()].flatMap((p) => (p.status === 'defined' ? p.stages.map((stage) => stage.stageId) : [])));
+      const unknown = [
+        ...unknownIds('body.targetIds', targetIds ?? [], (id) => targets.state.targets.has(id), 'a target at that point in time'),
+        ...unknownIds('body.targetAmounts', Object.keys(rules.targetAmounts ?? {}), (id) => targets.state.targets.has(id), 'a target at that point in time'),
+        ...unknownIds('body.stageProbabilities', Object.keys(rules.stageProbabilities ?? {}), (id) => stages.has(id), 'a stage of any pipeline'),
+      ];
+      if (unknown.length > 0) return sendProblem(reply, invalidRequest(unknown));
       return readModels.reevaluateTargets(rules, targetIds, at);
     },
   );

@@ -181,6 +181,29 @@ describe('what-if re-evaluation over HTTP', () => {
     expect(misspelt.json().detail).toContain('atribution');
     await api.close();
   });
+
+  it('refuses ids that name no target or stage, naming each, rather than answering as if the rule applied', async () => {
+    // given a target t1 and the standard pipeline
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const whatIf = (payload: object) => api.app.inject({ method: 'POST', url: '/targets/what-if', headers: as('viewer'), payload });
+    // when a what-if or a progress read names a target or a stage that does not exist
+    const unknown = await whatIf({ targetIds: ['t1', 'nope'], targetAmounts: { t9: 5 }, stageProbabilities: { proposal: 0.5, bogus: 0.5 } });
+    const progress = await api.app.inject({ method: 'GET', url: '/targets/progress?targetIds=t1,nope', headers: as('viewer') });
+    // then each is a 400 naming the field and the id; the ids that exist pass
+    expect(unknown.json()).toMatchObject({
+      status: 400,
+      issues: [
+        { field: 'body.targetIds', rule: 'nope is not a target at that point in time' },
+        { field: 'body.targetAmounts', rule: 't9 is not a target at that point in time' },
+        { field: 'body.stageProbabilities', rule: 'bogus is not a stage of any pipeline' },
+      ],
+    });
+    expect(unknown.json().issues).toHaveLength(3);
+    expect(progress.json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.targetIds', rule: 'nope is not a target at that point in time' }] });
+    expect((await whatIf({ targetIds: ['t1'], stageProbabilities: { proposal: 0.5 } })).statusCode).toBe(200);
+    await api.close();
+  });
 });
 
 describe('headers at their edges', () => {
