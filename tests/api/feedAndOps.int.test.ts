@@ -64,6 +64,9 @@ describe('operations', () => {
     expect(status.projections[0]).toMatchObject({ lag: '0', rebuilding: false });
     expect((await api.app.inject({ method: 'POST', url: '/projections/sales/rebuild', headers: as('manager') })).statusCode).toBe(403);
     expect((await api.app.inject({ method: 'POST', url: '/projections/nope/rebuild', headers: as('admin') })).json()).toMatchObject({ status: 404, code: 'PROJECTION_NOT_FOUND' });
+    // a body the rebuild does not take is refused, not ignored
+    const withBody = await api.app.inject({ method: 'POST', url: '/projections/sales/rebuild', headers: as('admin'), payload: { from: 0 } });
+    expect(withBody.json()).toMatchObject({ status: 400, issues: [{ field: 'body.from' }] });
     expect((await api.app.inject({ method: 'POST', url: '/projections/sales/rebuild', headers: as('admin') })).statusCode).toBe(202);
     await expect.poll(async () => (await api.app.inject({ method: 'GET', url: '/projections', headers: as('viewer') })).json().projections[0].rebuild?.done).toBe(true);
     await api.close();

@@ -154,7 +154,7 @@ describe('a command', () => {
     const refused = await api.app.inject({ method: 'POST', url: '/reps?dryRun=true', headers: as('manager'), payload: { repId: 'ann', name: 'Ann', role: 'rep' } });
     // then 400 names the parameter, and the log is as it was
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().detail).toBe('querystring.dryRun: is not a query parameter of this route');
+    expect(refused.json().detail).toBe('querystring.dryRun: is not a query parameter of this route (it takes none)');
     expect(await api.eventCount()).toBe(before);
     await api.close();
   });
