@@ -46,7 +46,7 @@ export const funnelReportSchema = z.object({
   winRate: z.number().nullable(),
   meanCycleDays: z.number().nullable(),
   medianCycleDays: z.number().nullable(),
-  weightedPipeline: perCurrencySchema.describe('Σ open amount × stage probability, in minor units per currency'),
+  weightedPipeline: perCurrencySchema.nullable().describe('Σ open amount × stage probability, in minor units per currency; null for month and quarter slices'),
   velocityPerDay: perCurrencySchema.nullable().describe('open deals × win rate × average won amount / mean cycle (days): minor units per day, per currency'),
   lostReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   provenance: z.object({ won: provenanceSchema, lost: provenanceSchema, open: provenanceSchema }).optional(),
@@ -328,7 +328,8 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
     winRate: round(closed.winRate),
     meanCycleDays: closed.meanCycleDays,
     medianCycleDays: closed.medianCycleDays,
-    weightedPipeline: timeSlice ? {} : weighted(rows, open, probabilityOf),
+    // {} would read as "nothing open": the open pipeline is not a month's or a quarter's.
+    weightedPipeline: timeSlice ? null : weighted(rows, open, probabilityOf),
     velocityPerDay: timeSlice ? null : velocity(rows, open, closed.won, closed.winRate, closed.meanCycleDays),
     lostReasons: closed.lostReasons,
     ...(explain && closed.provenance

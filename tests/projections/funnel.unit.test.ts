@@ -151,6 +151,11 @@ describe('funnel', () => {
         ['2026-06', 1, 1],
         ['2026-07', 5, 1],
       ]);
+      // and the open pipeline, which is no month's, is not given (null, never an empty sum that reads as zero)
+      expect(slices.map((s) => [s.weightedPipeline, s.velocityPerDay])).toEqual([
+        [null, null],
+        [null, null],
+      ]);
     });
   });
 
