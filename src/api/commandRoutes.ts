@@ -93,12 +93,16 @@ const IF_MATCH = new RegExp(String.raw`^\s*(?:\*|(?:${ENTITY_TAG})(?:\s*,\s*(?:$
 
 /**
  * If-Match as a command's precondition (RFC 9110 §13.1.1): `*`, the resource exists; else the
- * versions its strong tags name. A weak tag matches nothing, so one made only of weak tags is null.
+ * versions its strong tags name. A weak tag matches nothing, so one made only of weak tags is a
+ * list of no versions: the command is then refused with 412 and the resource's current version.
  */
-function preconditionOf(ifMatch: string): CommandMetadata['expectedVersion'] | null {
+function preconditionOf(ifMatch: string): NonNullable<CommandMetadata['expectedVersion']> {
   if (ifMatch.trim() === '*') return 'exists';
-  const strong = ifMatch.split(',').map((tag) => tag.trim()).filter((tag) => !tag.startsWith('W/'));
-  return strong.length === 0 ? null : strong.map((tag) => Number(tag.replaceAll('"', '')));
+  return ifMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => !tag.startsWith('W/'))
+    .map((tag) => Number(tag.replaceAll('"', '')));
 }
 
 const commandHeaders = z.object({
@@ -161,10 +165,6 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
         const ifMatch = request.headers['if-match'];
         if (!id) return sendProblem(reply, invalidRequest([{ field: 'params.id', rule: 'is required' }]));
         const precondition = ifMatch === undefined ? undefined : preconditionOf(ifMatch);
-        if (precondition === null) {
-          // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag matches no version.
-          return sendProblem(reply, { title: 'Precondition failed', status: 412, code: 'STALE_IF_MATCH', detail: `${ifMatch} holds only weak entity tags, which If-Match never matches; send the ETag as given` });
-        }
         const service = commands[route.aggregate] as (id: string, command: unknown, metadata: unknown) => ReturnType<CommandService['deal']>;
         const result = await service(id, { type: route.type, data: fields }, {
           actor,

@@ -41,12 +41,14 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return { title: status === 404 ? 'Not found' : 'Refused by a business rule', status, code: error.code, detail: error.message, facts: error.facts };
   }
   if (error instanceof ConcurrencyError) {
-    const conditional = request.headers['if-match'] !== undefined;
+    const ifMatch = request.headers['if-match'];
+    // If-Match compares strongly (RFC 9110 §13.1.1): made only of weak tags, it asked for no version at all.
+    const onlyWeak = Array.isArray(error.expectedVersion) && error.expectedVersion.length === 0;
     return {
-      title: conditional ? 'Precondition failed' : 'Version conflict',
-      status: conditional ? 412 : 409,
-      code: conditional ? 'STALE_IF_MATCH' : error.code,
-      detail: error.message,
+      title: ifMatch !== undefined ? 'Precondition failed' : 'Version conflict',
+      status: ifMatch !== undefined ? 412 : 409,
+      code: ifMatch !== undefined ? 'STALE_IF_MATCH' : error.code,
+      detail: onlyWeak ? `${String(ifMatch)} holds only weak entity tags, which If-Match never matches; send the ETag as given` : error.message,
       currentVersion: error.actualVersion,
     };
   }

@@ -222,7 +222,7 @@ describe('headers at their edges', () => {
     expect((await forecast('*, "1"')).json()).toMatchObject({ status: 400, issues: [{ field: 'headers.if-match' }] });
     const weak = await forecast('W/"1"');
     expect(weak.statusCode).toBe(412);
-    expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH' });
+    expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: 1, detail: 'W/"1" holds only weak entity tags, which If-Match never matches; send the ETag as given' });
     expect((await forecast('W/"1", W/"2"')).statusCode).toBe(412);
     expect((await forecast('"4", "5"')).json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: 1 });
     expect(await api.eventCount()).toBe(events);
