@@ -93,7 +93,14 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       transformObject: documentErrorsAsProblems,
     });
     const documentHeaders = documentSecurityHeaders();
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: documentHeaders } });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      // The plugin's policy asks browsers to load the page's scripts over https: served over plain HTTP on a host
+      // other than localhost (a container, a LAN), the page would stay blank. TLS, where there is any, is the proxy's.
+      transformStaticCSP: (policy) => policy.replace(/\s*upgrade-insecure-requests;?/, ''),
+      uiHooks: { onRequest: documentHeaders },
+    });
     // Browser code may read the headers a client acts on: the version for If-Match, when to retry, the request's id.
     const exposedHeaders = ['etag', 'retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
     if (api.corsOrigins && api.corsOrigins.length > 0) await app.register(cors, { origin: [...api.corsOrigins], exposedHeaders });
