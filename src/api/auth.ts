@@ -17,7 +17,7 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 
 /** Parses `name:role:sha256,name:role:sha256`; throws one line naming the entry at fault. */
 export function parseApiKeys(text: string): ApiKey[] {
-  return text
+  const keys = text
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0)
@@ -30,6 +30,15 @@ export function parseApiKeys(text: string): ApiKey[] {
       }
       return parsed.data;
     });
+  // One secret under two entries would act with whichever came first; one name for two keys would make the recorded actor ambiguous.
+  for (const [field, of] of [['name', (k: ApiKey) => k.name], ['sha256', (k: ApiKey) => k.sha256]] as const) {
+    const seen = new Set<string>();
+    for (const [i, key] of keys.entries()) {
+      if (seen.has(of(key))) throw new Error(`entry ${i + 1} ("${key.name}:…"): ${field} is already that of an earlier entry; each key needs its own name and secret`);
+      seen.add(of(key));
+    }
+  }
+  return keys;
 }
 
 export const sha256Hex = (secret: string): string => hash('sha256', secret, 'hex');

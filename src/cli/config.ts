@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseApiKeys } from '../api/auth.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
@@ -44,6 +45,23 @@ export const configSchema = z
         }
       })
       .optional(),
+    // The same entries in a file (a mounted secret), one or more a line; # starts a comment.
+    API_KEYS_FILE: z
+      .string()
+      .transform((path, ctx) => {
+        try {
+          const entries = readFileSync(path, 'utf8')
+            .split('\n')
+            .map((line) => line.replace(/#.*/, '').trim())
+            .filter(Boolean);
+          if (entries.length === 0) throw new Error('it holds no entry');
+          return parseApiKeys(entries.join(','));
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `must name a readable file of name:role:sha256 entries (${error instanceof Error ? error.message : String(error)})` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
     CORS_ORIGINS: z
       .string()
@@ -59,6 +77,9 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     if (config.STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when STORE=eventstoredb' });
+    }
+    if (config.API_KEYS !== undefined && config.API_KEYS_FILE !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['API_KEYS_FILE'], message: 'cannot be set with API_KEYS: set one of them' });
     }
   });
 

@@ -47,8 +47,9 @@ export async function serve(config: Config): Promise<void> {
     onError: (err) => app?.log.error({ err }, 'projection runner failed'),
   });
   // With no key configured, a first try still works: one admin key is generated and shown once.
-  const generated = config.API_KEYS === undefined ? generateAdminKey() : null;
-  const keys = config.API_KEYS ?? (generated ? [generated.key] : []);
+  const configured = config.API_KEYS ?? config.API_KEYS_FILE;
+  const generated = configured === undefined ? generateAdminKey() : null;
+  const keys = configured ?? (generated ? [generated.key] : []);
   app = await buildServer({
     store,
     logger: loggerOptions(config.LOG_LEVEL),
@@ -64,7 +65,7 @@ export async function serve(config: Config): Promise<void> {
   });
   const server = app;
   if (generated) {
-    server.log.warn('no API_KEYS configured: generated an admin key for this run only (set API_KEYS to keep keys across restarts)');
+    server.log.warn('no API_KEYS or API_KEYS_FILE configured: generated an admin key for this run only (set one to keep keys across restarts)');
     process.stdout.write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" http://${config.HOST}:${config.PORT}/funnel?from=…&to=…\n\n`);
   }
   server.addHook('onClose', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/cli/config.js';
 
@@ -22,6 +25,20 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('reads API keys from a file as well, one or more entries a line, with comments', () => {
+    // given a file of keys, as a mounted secret would be
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const file = join(dir, 'keys');
+    writeFileSync(file, `# the dashboards\ndash:viewer:${'ab'.repeat(32)}\n\nops:admin:${'cd'.repeat(32)}, bi:viewer:${'ef'.repeat(32)} # BI tool\n`);
+    // when the configuration names it, then its keys are the keys; and a key set both ways, or a file that is not there, is refused
+    expect(loadConfig({ API_KEYS_FILE: file }).API_KEYS_FILE?.map((k) => `${k.name}:${k.role}`)).toEqual(['dash:viewer', 'ops:admin', 'bi:viewer']);
+    expect(() => loadConfig({ API_KEYS_FILE: file, API_KEYS: `x:viewer:${'12'.repeat(32)}` })).toThrow('API_KEYS_FILE cannot be set with API_KEYS: set one of them');
+    expect(() => loadConfig({ API_KEYS_FILE: join(dir, 'missing') })).toThrow(/^API_KEYS_FILE must name a readable file of name:role:sha256 entries \(ENOENT/);
+    writeFileSync(file, '# nothing yet\n');
+    expect(() => loadConfig({ API_KEYS_FILE: file })).toThrow('API_KEYS_FILE must name a readable file of name:role:sha256 entries (it holds no entry)');
+    rmSync(dir, { recursive: true });
+  });
+
   it('reads the loss reasons as a comma-separated list', () => {
     expect(loadConfig({ LOSS_REASONS: 'price, timing,other' }).LOSS_REASONS).toEqual(['price', 'timing', 'other']);
   });
@@ -38,6 +55,8 @@ describe('configuration from the environment', () => {
     [{ STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb'],
     [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string (got "http://x")'],
     [{ API_KEYS: 'ops:root:abc' }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 1 ("ops:…"): role'],
+    [{ API_KEYS: `a:viewer:${'ab'.repeat(32)},b:admin:${'ab'.repeat(32)}` }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 2 ("b:…"): sha256 is already that of an earlier entry'],
+    [{ API_KEYS: `ops:viewer:${'ab'.repeat(32)},ops:admin:${'cd'.repeat(32)}` }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 2 ("ops:…"): name is already that of an earlier entry'],
     [{ LOSS_REASONS: 'price,,timing' }, 'LOSS_REASONS must be a comma-separated list of names such as price,timing (got "price,,timing")'],
     [{ CLOCK_SKEW_MS: '-1' }, 'CLOCK_SKEW_MS must be a whole number of milliseconds from 0 to 86400000 (got "-1")'],
     [{ SNAPSHOT_DELTA_EVERY: '10' }, 'SNAPSHOT_DELTA_EVERY must be a whole number of events from 100 to 100000000 (got "10")'],
