@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { complaintStatusSchema } from '../domain/complaint/decider.js';
+import { OPEN_STATUSES, complaintStatusSchema } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
 import { scopeKindSchema, targetMetricSchema } from '../domain/target/events.js';
 import { complaintsProjection } from '../projections/complaints.js';
@@ -150,6 +150,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     route('Complaints, filtered and sorted, a page at a time', 'complaint', {
         querystring: at.extend(pageQuery.shape).extend({
           status: complaintStatusSchema.optional(),
+          open: z.enum(['true', 'false']).optional().describe(`true: ${OPEN_STATUSES.join(', ')}; false: every other status`),
           severity: severitySchema.optional(),
           customerId: z.string().optional(),
           sort: sortQuery(['raisedAt']),
@@ -162,7 +163,11 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
       const list = [...complaints.state.complaints.values()].filter(
-        (c) => (q.status === undefined || c.status === q.status) && (q.severity === undefined || c.severity === q.severity) && (q.customerId === undefined || c.customerId === q.customerId),
+        (c) =>
+          (q.status === undefined || c.status === q.status) &&
+          (q.open === undefined || OPEN_STATUSES.includes(c.status) === (q.open === 'true')) &&
+          (q.severity === undefined || c.severity === q.severity) &&
+          (q.customerId === undefined || c.customerId === q.customerId),
       );
       const page = paginate(list, (c) => c.complaintId, orderBy(q.sort, { raisedAt: (c) => c.raisedAt }), q);
       return { items: page.items.map(complaintView), nextCursor: page.nextCursor };

@@ -208,6 +208,11 @@ describe('resources', () => {
     expect(await ids(`/targets?period=${year}&sort=amount`, 'targetId')).toEqual(['ann', 'north', 'big']);
     expect(await ids('/complaints', 'complaintId')).toEqual(['k2', 'k1']);
     expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k1', 'k2']);
+    // and complaints by whether they are still open, whatever their status
+    expect((await write('/complaints/k1/resolution', { resolution: 'replaced' }, 'rep')).statusCode).toBe(200);
+    expect((await write('/complaints/k2/acknowledgement', {}, 'rep')).statusCode).toBe(200);
+    expect(await ids('/complaints?open=true', 'complaintId')).toEqual(['k2']);
+    expect(await ids('/complaints?open=false', 'complaintId')).toEqual(['k1']);
     // and an unknown order, or a cursor given for another order, is a 400 naming the rule
     expect((await get('/reps?sort=age')).json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     const first = (await get('/reps?limit=1')).json().nextCursor as string;

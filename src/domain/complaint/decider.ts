@@ -13,7 +13,8 @@ export type ComplaintState =
   | { status: 'none' }
   | { status: ComplaintStatus; complaintId: string; customerId: string; dealId: string | null; severity: Severity };
 
-const OPEN: readonly ComplaintStatus[] = ['raised', 'acknowledged', 'escalated', 'reopened'];
+/** The statuses of a complaint still to be dealt with. */
+export const OPEN_STATUSES: readonly ComplaintStatus[] = ['raised', 'acknowledged', 'escalated', 'reopened'];
 
 /** Raising a complaint checks the customer, and the deal it names, in their own streams. */
 export type ComplaintContext = { customer?: CustomerState; deal?: { status: string; customerId?: string } };
@@ -54,7 +55,7 @@ export const complaintDecider: Decider<ComplaintState, ComplaintCommand, Complai
       return [{ type: 'ComplaintRaised', data: command.data }];
     }
     if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND');
-    const isOpen = OPEN.includes(state.status);
+    const isOpen = OPEN_STATUSES.includes(state.status);
     switch (command.type) {
       case 'AcknowledgeComplaint':
         if (state.status === 'acknowledged' || state.status === 'escalated') refuse('COMPLAINT_ALREADY_ACKNOWLEDGED');
