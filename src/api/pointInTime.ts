@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { instantSchema } from '../domain/shared/schemas.js';
 import type { PointInTime, ProjectionRunner } from '../projections/runner.js';
-import { sendProblem } from './problem.js';
+import { invalidRequest, sendProblem } from './problem.js';
 
 /** What every read takes: the point in time, and the position of the caller's own write to wait for. */
 export const pointInTimeQuery = z.object({
@@ -17,6 +17,11 @@ export const pointInTimeQuery = z.object({
  */
 export function pointInTimeResolver(runner: ProjectionRunner, waitMs: number) {
   return async (query: z.infer<typeof pointInTimeQuery>, reply: FastifyReply): Promise<PointInTime | null> => {
+    if (query.minPosition !== undefined && !(await runner.inLog(BigInt(query.minPosition)))) {
+      // Retry-After would have a client wait forever for a position no write gave out.
+      await sendProblem(reply, invalidRequest([{ field: 'querystring.minPosition', rule: `is past the last event in the log: pass the position a write answered with` }]));
+      return null;
+    }
     if (query.minPosition !== undefined && !(await runner.waitFor(BigInt(query.minPosition), waitMs))) {
       await sendProblem(reply.header('retry-after', '1'), {
         title: 'Projections behind',

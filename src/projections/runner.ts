@@ -202,6 +202,16 @@ export class ProjectionRunner {
   }
 
   /** Resolves true once the live state includes `position`, false after `timeoutMs` (read-your-writes). */
+  /**
+   * Whether a position is one the log holds or held: at most its head. A position past the head was
+   * returned by no write, and waiting for it could only time out.
+   */
+  async inLog(position: Position): Promise<boolean> {
+    if (this.position !== null && this.position >= position) return true;
+    const head = await this.store.headPosition();
+    return head !== null && position <= head;
+  }
+
   waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     if (this.position !== null && this.position >= position) return Promise.resolve(true);
     return new Promise((resolve) => {

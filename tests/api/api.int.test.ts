@@ -233,7 +233,9 @@ describe('the HTTP API', () => {
 
     it('answers 503 with Retry-After when the projections do not reach minPosition in time', async () => {
       const api = await anApi(dir);
-      const behind = await api.app.inject({ method: 'GET', url: '/deals/stalled?minPosition=999999', headers: as('viewer') });
+      await api.stopProjections();
+      const unseen = (await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'late', name: 'Late', role: 'rep' } })).json().position as string;
+      const behind = await api.app.inject({ method: 'GET', url: `/deals/stalled?minPosition=${unseen}`, headers: as('viewer') });
       expect(behind.statusCode).toBe(503);
       expect(behind.headers['retry-after']).toBe('1');
       expect(behind.json()).toMatchObject({ code: 'PROJECTIONS_BEHIND' });

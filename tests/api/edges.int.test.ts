@@ -171,7 +171,9 @@ describe('what-if re-evaluation over HTTP', () => {
   it('waits for minPosition like every read, and refuses a rule it does not know instead of ignoring it', async () => {
     const api = await anApi(dir);
     await aSignedDealAndATarget(api);
-    const behind = await api.app.inject({ method: 'POST', url: '/targets/what-if?minPosition=999999', headers: as('viewer'), payload: {} });
+    await api.stopProjections();
+    const unseen = (await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'late', name: 'Late', role: 'rep' } })).json().position as string;
+    const behind = await api.app.inject({ method: 'POST', url: `/targets/what-if?minPosition=${unseen}`, headers: as('viewer'), payload: {} });
     expect(behind.statusCode).toBe(503);
     expect(behind.headers['retry-after']).toBe('1');
     expect(behind.json()).toMatchObject({ code: 'PROJECTIONS_BEHIND' });

@@ -16,7 +16,14 @@ import { ProjectionRunner } from '../../src/projections/runner.js';
 export const keyOf: Record<Role, string> = { viewer: 'secret-viewer', rep: 'secret-rep', manager: 'secret-manager', admin: 'secret-admin' };
 export const as = (role: Role) => ({ authorization: `Bearer ${keyOf[role]}` });
 
-export type TestApi = { app: FastifyInstance; store: EventStore; close: () => Promise<void>; eventCount: () => Promise<number> };
+export type TestApi = {
+  app: FastifyInstance;
+  store: EventStore;
+  close: () => Promise<void>;
+  eventCount: () => Promise<number>;
+  /** Stops the projections following the log: writes go on, and reads of a later minPosition wait in vain. */
+  stopProjections: () => Promise<void>;
+};
 
 /** The whole API on a real sqlite store and a live runner, with one key per role (named after the role). */
 export async function anApi(dir: string, options: { rateLimitPerMinute?: number; maxReplay?: number; corsOrigins?: string[] } = {}): Promise<TestApi> {
@@ -37,6 +44,7 @@ export async function anApi(dir: string, options: { rateLimitPerMinute?: number;
     app,
     store,
     eventCount: async () => (await store.readAll({ limit: 100_000 })).length,
+    stopProjections: () => runner.stop(),
     close: async () => {
       await app.close();
       await runner.stop();
