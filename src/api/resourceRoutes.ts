@@ -122,15 +122,14 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       // The read model's lifecycles: its thresholds, and its cache of the live answer.
       const lifecycles = await readModels.customerLifecycles(pointInTime);
-      // The profile's slices come from the sales state, read only when asked for.
-      const profiled = q.segment !== undefined || q.region !== undefined || q.channel !== undefined;
-      const profiles = profiled ? (await readModels.stateOf(salesProjection, pointInTime)).state.customers : null;
-      const rows = lifecycles.result.customers.filter((c) => {
-        if ((q.lifecycleStage !== undefined && c.stage !== q.lifecycleStage) || (q.class !== undefined && c.class !== q.class)) return false;
-        if (profiles === null) return true;
-        const profile = profiles.get(c.customerId);
-        return (q.segment === undefined || profile?.segment === q.segment) && (q.region === undefined || profile?.region === q.region) && (q.channel === undefined || profile?.channel === q.channel);
-      });
+      const rows = lifecycles.result.customers.filter(
+        (c) =>
+          (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
+          (q.class === undefined || c.class === q.class) &&
+          (q.segment === undefined || c.segment === q.segment) &&
+          (q.region === undefined || c.region === q.region) &&
+          (q.channel === undefined || c.channel === q.channel),
+      );
       return paginate(rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
     },
   );

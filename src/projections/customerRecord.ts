@@ -17,6 +17,9 @@ export type CustomerRecord = {
   customerId: string;
   name: string;
   segment: string;
+  region: string;
+  /** The channel it was acquired through. */
+  channel: string;
   industry: string;
   contact: z.infer<typeof contactSchema>;
   registeredAt: number;

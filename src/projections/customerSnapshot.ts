@@ -10,8 +10,8 @@ const instantOrNull = (at: number): number | null => (Number.isNaN(at) ? null : 
 
 /** How many byte parts a snapshot of the customers has: the texts, then the number columns. */
 const PARTS = 11;
-/** Texts per customer: id, name, segment, industry, then the contact's person, email and phone. */
-const CUSTOMER_TEXTS = 7;
+/** Texts per customer: id, name, segment, region, channel, industry, then the contact's person, email and phone. */
+const CUSTOMER_TEXTS = 9;
 /** Texts per visit: id, rep, due date, purpose, outcome. */
 const VISIT_TEXTS = 5;
 
@@ -41,7 +41,7 @@ export const customersCodec = {
     let [row, s, v] = [0, 0, 0];
     for (const customer of customers.values()) {
       const { person, email, phone } = customer.contact;
-      texts.push(customer.customerId, customer.name, customer.segment, customer.industry, person, email, phone);
+      texts.push(customer.customerId, customer.name, customer.segment, customer.region, customer.channel, customer.industry, person, email, phone);
       registeredAt[row] = customer.registeredAt;
       lastVisitAt[row] = instantOrNaN(customer.lastVisitAt);
       streamVersion[row] = customer.streamVersion;
@@ -96,8 +96,10 @@ export const customersCodec = {
         customerId: text(at),
         name: text(at + 1),
         segment: text(at + 2),
-        industry: text(at + 3),
-        contact: { person: texts[at + 4] ?? null, email: texts[at + 5] ?? null, phone: texts[at + 6] ?? null },
+        region: text(at + 3),
+        channel: text(at + 4),
+        industry: text(at + 5),
+        contact: { person: texts[at + 6] ?? null, email: texts[at + 7] ?? null, phone: texts[at + 8] ?? null },
         registeredAt: registeredAt[row] as number,
         satisfaction,
         visits,

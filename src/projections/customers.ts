@@ -8,17 +8,20 @@ export const customersProjection: Projection<CustomersState> = {
   name: 'customers',
   // 2: records keep their stream's version. 3: snapshots as columns (customersCodec), no longer v8.serialize.
   // 4: industry, contact and each visit with its id, so a client can find the visit to complete.
-  version: 4,
+  // 5: region and acquisition channel, which the customer list shows and filters by.
+  version: 5,
   eventTypes: ['CustomerRegistered', 'CustomerProfileUpdated', 'FollowUpVisitPlanned', 'FollowUpVisitCompleted', 'SatisfactionRecorded'],
   init: () => ({ customers: new Map() }),
   codec: customersCodec,
   apply(state, event) {
     if (event.type === 'CustomerRegistered') {
-      const { customerId, name, segment, industry, contact } = event.data;
+      const { customerId, name, segment, region, acquisitionChannel, industry, contact } = event.data;
       state.customers.set(customerId, {
         customerId,
         name,
         segment,
+        region,
+        channel: acquisitionChannel,
         industry,
         contact,
         registeredAt: event.occurredAt,
@@ -35,6 +38,8 @@ export const customersProjection: Projection<CustomersState> = {
     switch (event.type) {
       case 'CustomerProfileUpdated':
         if (event.data.segment) customer.segment = event.data.segment;
+        if (event.data.region) customer.region = event.data.region;
+        if (event.data.acquisitionChannel) customer.channel = event.data.acquisitionChannel;
         if (event.data.industry) customer.industry = event.data.industry;
         if (event.data.contact) customer.contact = event.data.contact;
         return;

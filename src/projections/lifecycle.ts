@@ -34,6 +34,9 @@ export const DEFAULT_LIFECYCLE: LifecycleThresholds = {
 export const customerLifecycleSchema = z.object({
   customerId: z.string(),
   name: z.string(),
+  segment: z.string(),
+  region: z.string(),
+  channel: z.string().describe('the channel the customer was acquired through'),
   stage: lifecycleStageSchema,
   since: instantSchema.describe('when the customer entered its stage (ISO 8601)'),
   transitions: z.array(z.object({ stage: lifecycleStageSchema, at: instantSchema })),
@@ -147,6 +150,9 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
     return {
       customerId: customer.customerId,
       name: customer.name,
+      segment: customer.segment,
+      region: customer.region,
+      channel: customer.channel,
       stage: current.stage,
       since: new Date(current.at).toISOString(),
       transitions: transitions.map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),

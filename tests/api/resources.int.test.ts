@@ -205,6 +205,8 @@ describe('resources', () => {
     expect(await ids('/customers?region=north', 'customerId')).toEqual(['acme', 'beta']);
     expect(await ids('/customers?channel=eCommerce', 'customerId')).toEqual(['beta', 'cobalt']);
     expect(await ids('/customers?segment=smb&region=north&channel=eCommerce', 'customerId')).toEqual(['beta']);
+    // each item shows what it is filtered by
+    expect((await get('/customers?segment=smb&region=north')).json().items).toMatchObject([{ customerId: 'beta', segment: 'smb', region: 'north', channel: 'eCommerce', stage: expect.any(String) }]);
     expect(await ids('/targets?scope=org', 'targetId')).toEqual(['big', 'small']); // by period: "2026" before "2026-Q1"
     expect(await ids('/targets?scope=org&sort=-amount', 'targetId')).toEqual(['small', 'big']);
     // and targets filtered by what they are for, and by their parent

@@ -6,6 +6,8 @@ const aCustomer = (customerId: string, changes: Partial<CustomerRecord> = {}): C
   customerId,
   name: `Customer ${customerId}`,
   segment: 'smb',
+  region: 'north',
+  channel: 'referral',
   industry: 'logistics',
   contact: { person: null, email: null, phone: null },
   registeredAt: Date.UTC(2026, 0, 5, 9, 30),
@@ -34,6 +36,8 @@ describe('the customers state in a snapshot', () => {
       aCustomer('c9', {
         name: 'Müller & Söhne "Nord"',
         segment: 'enterprise',
+        region: 'Süd',
+        channel: 'eCommerce',
         contact: { person: 'Jürgen Ørsted', email: 'inköp@example.se', phone: '+46 8 123 45' },
         visits: [visit('v1', Date.UTC(2026, 2, 1)), visit('v2', 0), visit('v3', null)],
         lastVisitAt: Date.UTC(2026, 2, 1),
