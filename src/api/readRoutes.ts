@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { instantSchema } from '../domain/shared/schemas.js';
+import { channelSchema, instantSchema } from '../domain/shared/schemas.js';
 import { answerOf } from '../projections/answer.js';
 import { complaintStatsSchema } from '../projections/complaints.js';
 import { timelineEntrySchema } from '../projections/dealTimeline.js';
@@ -97,7 +97,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
           team: z.string().optional(),
           region: z.string().optional(),
           productLine: z.string().optional(),
-          channel: z.string().optional(),
+          channel: channelSchema.optional(),
           segment: z.string().optional(),
         })),
         response: answers(funnelAnswer),

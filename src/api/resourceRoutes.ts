@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { channelSchema } from '../domain/shared/schemas.js';
 import { OPEN_STATUSES, complaintStatusSchema } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
 import { scopeKindSchema, targetMetricSchema } from '../domain/target/events.js';
@@ -64,7 +65,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           team: z.string().optional(),
           region: z.string().optional(),
           productLine: z.string().optional(),
-          channel: z.string().optional(),
+          channel: channelSchema.optional(),
           customerId: z.string().optional(),
           sort: sortQuery(['leadFoundAt', 'estimatedAmount']),
         }),
@@ -109,7 +110,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
         querystring: at.extend(pageQuery.shape).extend({
           segment: z.string().optional(),
           region: z.string().optional(),
-          channel: z.string().optional().describe('the channel the customer was acquired through'),
+          channel: channelSchema.optional().describe('the channel the customer was acquired through'),
           lifecycleStage: lifecycleStageSchema.optional(),
           class: customerClassSchema.optional(),
           sort: sortQuery(['name', 'since', 'contracts']),

@@ -223,6 +223,10 @@ describe('resources', () => {
     expect(await ids('/complaints?open=false', 'complaintId')).toEqual(['k1']);
     // and an unknown order, or a cursor given for another order, is a 400 naming the rule
     expect((await get('/reps?sort=age')).json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    // and a channel that is none of the channels is a 400, as an unknown status is, not an empty page
+    for (const url of ['/deals?channel=fax', '/customers?channel=fax', `/funnel?from=${year}-01-01&to=${year + 1}-01-01&channel=fax`]) {
+      expect((await get(url)).json(), url).toMatchObject({ status: 400, issues: [{ field: 'querystring.channel', rule: expect.stringContaining('must be one of direct') }] });
+    }
     const first = (await get('/reps?limit=1')).json().nextCursor as string;
     const other = await get(`/reps?limit=1&sort=-name&cursor=${first}`);
     expect(other.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR', detail: 'cursor: was given for sort=name, not sort=-name; start again without a cursor' });
