@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
 import { TimeTravelLimitError } from '../projections/runner.js';
@@ -22,17 +23,31 @@ const STATUS_TITLES: Readonly<Record<number, string>> = {
   429: 'Too many requests',
 };
 
+const INPUTS = ['params', 'body', 'querystring', 'headers'] as const;
+
+/** What is wrong with one part of a request under the route's schema for it, field by field. */
+function issuesOf(part: (typeof INPUTS)[number], request: FastifyRequest): { field: string; rule: string }[] {
+  const schema = request.routeOptions.schema?.[part];
+  if (!(schema instanceof z.ZodType)) return [];
+  const parsed = schema.safeParse({ params: request.params, body: request.body, querystring: request.query, headers: request.headers }[part]);
+  if (parsed.success) return [];
+  return parsed.error.issues.flatMap((issue) => {
+    const field = [part, ...issue.path.map(String)].join('.');
+    if (issue.code !== 'unrecognized_keys') return [{ field, rule: issue.message }];
+    // One issue per field the route does not take, named, with what it takes instead.
+    const kind = part === 'querystring' ? 'query parameter' : 'field';
+    const taken = fieldsTaken(schema);
+    return issue.keys.map((key) => ({ field: `${field}.${key}`, rule: `is not a ${kind} of this route${taken ? ` (it takes ${taken})` : ''}` }));
+  });
+}
+
 /** The one place where error codes become HTTP statuses (STYLE.md §7). */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.flatMap((v) => {
-      const field = [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.');
-      if (v.keyword !== 'unrecognized_keys') return [{ field, rule: v.message ?? 'is invalid' }];
-      // One issue per field the route does not take, named, with what it takes instead.
-      const part = error.validationContext === 'querystring' ? 'query parameter' : 'field';
-      const taken = fieldsTaken(request.routeOptions.schema?.[error.validationContext as 'body' | 'querystring']);
-      return (v.params as { keys: string[] }).keys.map((key) => ({ field: `${field}.${key}`, rule: `is not a ${part} of this route${taken ? ` (it takes ${taken})` : ''}` }));
-    });
+    // Fastify stops at the first part that fails (params, body, query, headers): the others are checked here too, so
+    // that one answer names every field at fault, not one part per round trip.
+    const everyPart = INPUTS.flatMap((part) => issuesOf(part, request));
+    const issues = everyPart.length > 0 ? everyPart : error.validation.map((v) => ({ field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'), rule: v.message ?? 'is invalid' }));
     return invalidRequest(issues);
   }
   if (error instanceof DomainError) {

@@ -53,6 +53,27 @@ describe('the HTTP API at its edges', () => {
   });
 });
 
+describe('a request wrong in several parts', () => {
+  it('is answered with every field at fault, in the body, the query and the headers, in one 400', async () => {
+    // given a deal
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const events = await api.eventCount();
+    // when an activity comes with a bad body, a parameter the route does not take and a malformed If-Match
+    const refused = await api.app.inject({
+      method: 'POST',
+      url: '/deals/d1/activities?bogus=1',
+      headers: { ...as('rep'), 'if-match': 'nope' },
+      payload: { kind: 'x' },
+    });
+    // then one answer names them all, and nothing is written
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().issues.map((i: { field: string }) => i.field)).toEqual(['body.kind', 'body.summary', 'querystring.bogus', 'headers.if-match']);
+    expect(await api.eventCount()).toBe(events);
+    await api.close();
+  });
+});
+
 describe('the HTTP API over a socket, at its edges', () => {
   it('answers headers too large for the parser (431) as problem details with the headers of every answer', async () => {
     // given the API listening on a free port
