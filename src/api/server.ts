@@ -26,6 +26,7 @@ import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
 import { API_SECURITY_HEADERS, documentSecurityHeaders } from './securityHeaders.js';
 import { responseSerializer } from './serializer.js';
+import { plainMessages } from './plainMessages.js';
 
 export type ApiDeps = {
   commands: CommandService;
@@ -52,6 +53,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
 export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
+  // zod's settings are the process's: the messages a 400 gives are set here, where requests are validated.
+  z.config({ customError: plainMessages });
   // Answers refused before routing run no hooks: they are given the API's headers by hand.
   const everyAnswersHeaders: Readonly<Record<string, string>> = api ? API_SECURITY_HEADERS : {};
   const app = Fastify({
