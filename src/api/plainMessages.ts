@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 const counted = (limit: number | bigint, unit: string): string => `${limit} ${unit}${Number(limit) === 1 ? '' : 's'}`;
 const bound = (origin: string, limit: number | bigint): string =>
