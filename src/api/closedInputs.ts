@@ -6,7 +6,8 @@ import { z } from 'zod';
  * take is a 400 naming it, not silently dropped. A misspelt filter (`ownerId` for `owner`) would
  * otherwise answer unfiltered data, a misspelt `occuredAt` would record the fact at the wrong time,
  * and a command sent with `?dryRun=true` would be written. A route that declares no query takes
- * none, and a POST that declares no body takes none. An `onRoute` hook, so that every route has it and the OpenAPI document says so.
+ * none, and a POST that declares no body takes none. An `onRoute` hook, so that every route has
+ * it and the OpenAPI document says so.
  */
 export function closeInputs(route: RouteOptions): void {
   const schema = route.schema as { body?: unknown; querystring?: unknown; hide?: boolean } | undefined;

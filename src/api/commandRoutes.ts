@@ -133,7 +133,7 @@ export function registerCommandRoutes(app: FastifyInstance, commands: CommandSer
     typed.post(
       route.url,
       {
-        // Before validation: a caller without the role learns nothing about the body the route wants.
+        // Before the body is read: a caller without the role learns nothing about the body the route wants.
         onRequest: requireRole(route.role),
         config: route.creates ? {} : { resourceNotFound: `${route.aggregate.toUpperCase()}_NOT_FOUND` },
         schema: {
