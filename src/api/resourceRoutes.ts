@@ -96,12 +96,12 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   typed.get('/customers/:id', route('A customer', 'customer', { params: idParams, querystring: at, response: answers(customerViewSchema) }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
     if (!pointInTime) return reply;
-    const [sales, customers] = await Promise.all([readModels.stateOf(salesProjection, pointInTime), readModels.stateOf(customersProjection, pointInTime)]);
-    const facts = sales.state.customers.get(request.params.id);
+    // The customers projection holds the whole profile: a read in the past replays it alone, not the sales state too.
+    const customers = await readModels.stateOf(customersProjection, pointInTime);
     const record = customers.state.customers.get(request.params.id);
-    if (!facts || !record) return sendNotFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
+    if (!record) return sendNotFound(reply, 'CUSTOMER_NOT_FOUND', request.params.id);
     tag(reply, customers, record);
-    return customerView(facts, record);
+    return customerView(record);
   });
 
   typed.get(

@@ -26,8 +26,6 @@ export type CustomerRecord = {
   satisfaction: { at: number; score: number }[];
   /** In the order they were planned. */
   visits: VisitRecord[];
-  /** When the latest visit was completed: a contact, as the lifecycle counts them. */
-  lastVisitAt: number | null;
   /** The version of the customer's stream this record reflects: the ETag of a customer read now. */
   streamVersion: number;
 };

@@ -4,12 +4,12 @@ import { packSegments, partText, textPart, unpackSegments } from './table/segmen
 const bytesOf = (column: Float64Array | Uint32Array): Uint8Array => new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
 const float64s = (part: Uint8Array | undefined): Float64Array => (part ? new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8) : new Float64Array(0));
 const uint32s = (part: Uint8Array | undefined): Uint32Array => (part ? new Uint32Array(part.buffer, part.byteOffset, part.byteLength / 4) : new Uint32Array(0));
-// No visit, no completion yet: NaN, which no instant is.
+// No completion yet: NaN, which no instant is.
 const instantOrNaN = (at: number | null): number => at ?? Number.NaN;
 const instantOrNull = (at: number): number | null => (Number.isNaN(at) ? null : at);
 
 /** How many byte parts a snapshot of the customers has: the texts, then the number columns. */
-const PARTS = 11;
+const PARTS = 10;
 /** Texts per customer: id, name, segment, region, channel, industry, then the contact's person, email and phone. */
 const CUSTOMER_TEXTS = 9;
 /** Texts per visit: id, rep, due date, purpose, outcome. */
@@ -25,7 +25,6 @@ export const customersCodec = {
     const texts: (string | null)[] = [];
     const visitTexts: (string | null)[] = [];
     const registeredAt = new Float64Array(customers.size);
-    const lastVisitAt = new Float64Array(customers.size);
     const streamVersion = new Uint32Array(customers.size);
     const scoresOf = new Uint32Array(customers.size);
     const visitsOf = new Uint32Array(customers.size);
@@ -43,7 +42,6 @@ export const customersCodec = {
       const { person, email, phone } = customer.contact;
       texts.push(customer.customerId, customer.name, customer.segment, customer.region, customer.channel, customer.industry, person, email, phone);
       registeredAt[row] = customer.registeredAt;
-      lastVisitAt[row] = instantOrNaN(customer.lastVisitAt);
       streamVersion[row] = customer.streamVersion;
       scoresOf[row] = customer.satisfaction.length;
       for (const given of customer.satisfaction) {
@@ -58,7 +56,7 @@ export const customersCodec = {
       }
       row++;
     }
-    const numbers = [registeredAt, lastVisitAt, streamVersion, scoresOf, scoredAt, score, visitsOf, plannedAt, completedAt];
+    const numbers = [registeredAt, streamVersion, scoresOf, scoredAt, score, visitsOf, plannedAt, completedAt];
     return packSegments([textPart(JSON.stringify(texts)), textPart(JSON.stringify(visitTexts)), ...numbers.map(bytesOf)]);
   },
 
@@ -67,11 +65,11 @@ export const customersCodec = {
     if (parts.length !== PARTS) throw new Error(`customers snapshot has ${parts.length} parts, not ${PARTS}`);
     const texts = JSON.parse(partText(parts[0] as Uint8Array)) as (string | null)[];
     const visitTexts = JSON.parse(partText(parts[1] as Uint8Array)) as (string | null)[];
-    const [registeredAt, lastVisitAt] = [float64s(parts[2]), float64s(parts[3])];
-    const [streamVersion, scoresOf] = [uint32s(parts[4]), uint32s(parts[5])];
-    const [scoredAt, score] = [float64s(parts[6]), float64s(parts[7])];
-    const visitsOf = uint32s(parts[8]);
-    const [plannedAt, completedAt] = [float64s(parts[9]), float64s(parts[10])];
+    const registeredAt = float64s(parts[2]);
+    const [streamVersion, scoresOf] = [uint32s(parts[3]), uint32s(parts[4])];
+    const [scoredAt, score] = [float64s(parts[5]), float64s(parts[6])];
+    const visitsOf = uint32s(parts[7]);
+    const [plannedAt, completedAt] = [float64s(parts[8]), float64s(parts[9])];
     const text = (i: number): string => texts[i] as string;
     const customers = new Map<string, CustomerRecord>();
     let [s, v] = [0, 0];
@@ -103,7 +101,6 @@ export const customersCodec = {
         registeredAt: registeredAt[row] as number,
         satisfaction,
         visits,
-        lastVisitAt: instantOrNull(lastVisitAt[row] as number),
         streamVersion: streamVersion[row] as number,
       });
     }

@@ -146,7 +146,7 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
       addTo(lifetimeRevenue, d.currency, d.contractMinor ?? 0);
       if (now - (d.signedAt as number) < 365 * DAY_MS) addTo(trailing12MonthRevenue, d.currency, d.contractMinor ?? 0);
     }
-    const contacts = [...deals.map((d) => d.lastContactAt), customer.lastVisitAt].filter((x): x is number => x !== null && x <= now);
+    const contacts = [...deals.map((d) => d.lastContactAt), ...customer.visits.map((v) => v.completedAt)].filter((x): x is number => x !== null && x <= now);
     return {
       customerId: customer.customerId,
       name: customer.name,

@@ -72,7 +72,7 @@ describe('the resource views of a generated history', () => {
     // given every customer the history registered
     const views = [...sales.customers.values()].flatMap((facts) => {
       const record = customers.customers.get(facts.customerId);
-      return record ? [customerView(facts, record)] : [];
+      return record ? [customerView(record)] : [];
     });
     // then each is sent as documented, and so are the lifecycle rows the list shows
     expect(views).toHaveLength(sales.customers.size);

@@ -121,6 +121,20 @@ describe('customer lifecycle', () => {
       ['active', '2026-06-25'],
     ]);
   });
+
+  it('counts a completed follow-up visit as the last contact, the latest completed by now, and an open one not at all', () => {
+    // given a customer with no deal, two visits completed in March and May, and one still open
+    const v = new History().standardPipeline('2023-01-01').rep('ann', 'north', '2023-01-01').customer('V', '2024-01-01');
+    for (const visitId of ['v1', 'v2', 'v3']) v.add('V', { type: 'FollowUpVisitPlanned', data: { visitId, dueDate: '2026-03-01', repId: 'ann', purpose: 'check-in' } }, '2026-02-01');
+    v.add('V', { type: 'FollowUpVisitCompleted', data: { visitId: 'v2', outcome: 'fine' } }, '2026-05-10');
+    v.add('V', { type: 'FollowUpVisitCompleted', data: { visitId: 'v1', outcome: 'fine' } }, '2026-03-05');
+    const at = (when: string) =>
+      customerLifecycles({ sales: replay(salesProjection, v.events), customers: replay(customersProjection, v.events), complaints: replay(complaintsProjection, v.events), now: day(when) })[0]?.lastContactAt;
+    // then the last contact is the latest completion up to the point in time read
+    expect(at('2026-07-01')).toBe(new Date(day('2026-05-10')).toISOString());
+    expect(at('2026-04-01')).toBe(new Date(day('2026-03-05')).toISOString());
+    expect(at('2026-03-01')).toBeNull();
+  });
 });
 
 describe('complaint statistics', () => {

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { satisfactionSchema } from '../../domain/customer/events.js';
 import type { CustomerRecord } from '../../projections/customerRecord.js';
 import { customerLifecycleSchema } from '../../projections/lifecycle.js';
-import type { CustomerFacts } from '../../projections/sales.js';
 import { isoInstant } from '../isoInstant.js';
 import { compiledView } from '../serializer.js';
 import { instant, pageOf, streamVersion } from './fields.js';
@@ -39,20 +38,20 @@ export const customerViewSchema = compiledView(
   }),
 );
 
-/** The customer list shows each customer's lifecycle (stage, class, revenue), not its profile. */
+/** The customer list shows each customer's lifecycle (stage, class, revenue) and the profile it is filtered by. */
 export const customerLifecyclePageSchema = pageOf(customerLifecycleSchema);
 
-export function customerView(facts: CustomerFacts, record: CustomerRecord): z.infer<typeof customerViewSchema> {
+export function customerView(record: CustomerRecord): z.infer<typeof customerViewSchema> {
   return {
-    customerId: facts.customerId,
+    customerId: record.customerId,
     streamVersion: record.streamVersion,
-    name: facts.name,
-    segment: facts.segment,
-    region: facts.region,
-    channel: facts.channel,
+    name: record.name,
+    segment: record.segment,
+    region: record.region,
+    channel: record.channel,
     industry: record.industry,
     contact: record.contact,
-    registeredAt: isoInstant(facts.registeredAt),
+    registeredAt: isoInstant(record.registeredAt),
     visitsPlanned: record.visits.length,
     visitsCompleted: record.visits.filter((v) => v.completedAt !== null).length,
     visits: record.visits.map((v) => ({ ...v, plannedAt: isoInstant(v.plannedAt), completedAt: v.completedAt === null ? null : isoInstant(v.completedAt) })),
