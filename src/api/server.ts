@@ -12,6 +12,7 @@ import type { CommandService } from '../application/commandService.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { allowedMethods } from './allowedMethods.js';
 import type { ApiKey } from './auth.js';
 import { registerAuth } from './authPlugin.js';
 import { clientErrorHandler } from './clientErrors.js';
@@ -78,6 +79,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);
   app.addHook('onRoute', closeInputs);
+  const methodsOf = allowedMethods(app);
 
   // What every answer carries, set first: the answers later hooks refuse (401, 429) have it too, and no onSend hook runs per answer.
   app.addHook('onRequest', (request, reply, done) => {
@@ -171,9 +173,16 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     registerOpsRoutes(app, { store, runner: api.runner, metrics }, requireRole);
   }
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { title: 'Not found', status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route ${request.method} ${request.url}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsOf(request.method, request.url);
+    if (allowed.length === 0) return sendProblem(reply, { title: 'Not found', status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route ${request.method} ${request.url}` });
+    return sendProblem(reply.header('allow', allowed.join(', ')), {
+      title: 'Method not allowed',
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      detail: `${request.url.split('?')[0]} answers ${allowed.join(', ')}, not ${request.method}`,
+    });
+  });
 
   return app;
 }

@@ -51,6 +51,31 @@ describe('the HTTP API at its edges', () => {
     expect(await api.eventCount()).toBe(events);
     await api.close();
   });
+
+  it('answers a method a path does not take with 405 and the methods it does take, and a path that does not exist with 404', async () => {
+    const api = await anApi(dir);
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'ann', name: 'Ann', role: 'rep' } });
+    const events = await api.eventCount();
+
+    const deleted = await api.app.inject({ method: 'DELETE', url: '/reps/ann', headers: as('admin') });
+    expect(deleted.statusCode).toBe(405);
+    expect(deleted.headers.allow).toBe('GET, HEAD');
+    expect(deleted.headers['content-type']).toContain('application/problem+json');
+    expect(deleted.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED', detail: '/reps/ann answers GET, HEAD, not DELETE' });
+    expect(deleted.headers['x-request-id']).toBeDefined();
+
+    const put = await api.app.inject({ method: 'PUT', url: '/reps?limit=5', headers: as('admin'), payload: { repId: 'bob' } });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD, POST');
+    expect(await api.eventCount()).toBe(events);
+
+    const nowhere = await api.app.inject({ method: 'DELETE', url: '/nowhere', headers: as('admin') });
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+    // Without a key, which methods a path takes is not told either.
+    expect((await api.app.inject({ method: 'DELETE', url: '/reps/ann' })).statusCode).toBe(401);
+    await api.close();
+  });
 });
 
 describe('a request wrong in several parts', () => {

@@ -166,6 +166,11 @@ describe('protection', () => {
     const preflight = await api.app.inject({ method: 'OPTIONS', url: '/reps/ann/team', headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,if-match' } });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://dash.example');
+    // The preflight answers any path: it does not make every path exist for other methods.
+    expect((await api.app.inject({ method: 'DELETE', url: '/nowhere', headers: as('admin') })).statusCode).toBe(404);
+    const deleted = await api.app.inject({ method: 'DELETE', url: '/reps/ann', headers: as('admin') });
+    expect(deleted.statusCode).toBe(405);
+    expect(deleted.headers.allow).toBe('GET, HEAD');
 
     const other = await api.app.inject({ method: 'GET', url: '/reps/ann', headers: { ...as('viewer'), origin: 'https://evil.example' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
