@@ -75,9 +75,24 @@ export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (ro
     request.apiKey = key;
     done();
   });
-  return (role) => (request, reply, done) => {
-    const granted = request.apiKey?.role;
-    if (granted && allows(granted, role)) return done();
-    sendProblem(reply, { title: 'Forbidden', status: 403, code: 'ROLE_NOT_ALLOWED', detail: `this needs the ${role} role; the key has ${granted ?? 'none'}` });
+  return (role) => {
+    const check: RoleCheck = (request, reply, done) => {
+      const granted = request.apiKey?.role;
+      if (granted && allows(granted, role)) return done();
+      sendProblem(reply, { title: 'Forbidden', status: 403, code: 'ROLE_NOT_ALLOWED', detail: `this needs the ${role} role; the key has ${granted ?? 'none'}` });
+    };
+    roleChecks.set(check, role);
+    return check;
   };
+}
+
+const roleChecks = new WeakMap<RoleCheck, Role>();
+
+/** The role a route's onRequest hooks ask for, if one of them is a role check: for the OpenAPI document. */
+export function roleRequiredBy(hooks: unknown): Role | undefined {
+  for (const hook of [hooks].flat()) {
+    const role = typeof hook === 'function' ? roleChecks.get(hook as RoleCheck) : undefined;
+    if (role !== undefined) return role;
+  }
+  return undefined;
 }

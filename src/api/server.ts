@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandService } from '../application/commandService.js';
@@ -19,7 +19,7 @@ import { clientErrorHandler } from './clientErrors.js';
 import { closeInputs } from './closedInputs.js';
 import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
-import { documentErrorsAsProblems } from './openapiDocument.js';
+import { documentErrorsAsProblems, documentRoute } from './openapiDocument.js';
 import { problemSchema, sendProblem } from './problem.js';
 import { registerReadRoutes } from './readRoutes.js';
 import { registerEventRoutes } from './eventRoutes.js';
@@ -94,7 +94,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
         info: { title: 'Sales Pipeline Engine', version: '0.1.0', description: 'Every sales action an immutable event; every view a projection, at any point in time.' },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
-      transform: jsonSchemaTransform,
+      transform: documentRoute,
       transformObject: documentErrorsAsProblems,
     });
     const documentHeaders = documentSecurityHeaders();
@@ -124,7 +124,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       schema: {
         summary: 'Readiness: the store is reachable and the projections have caught up (no key needed)',
         tags: ['operations'],
-        response: { 200: z.object({ status: z.literal('ready') }), '5xx': problemSchema },
+        response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema.describe('PROJECTIONS_CATCHING_UP: the read models are still replaying the log; STORE_UNAVAILABLE: the store did not answer. Retry-After says when to ask again') },
       },
     },
     async (request, reply) => {

@@ -296,7 +296,7 @@ describe('the HTTP API', () => {
     expect(metrics.body).toContain('# TYPE');
     // and the operations a load balancer calls without a key are documented too
     expect(doc.paths['/health']?.get?.responses['200']?.content).toHaveProperty('application/json');
-    expect(Object.keys(doc.paths['/ready']?.get?.responses ?? {})).toEqual(['200', '5XX']);
+    expect(Object.keys(doc.paths['/ready']?.get?.responses ?? {})).toEqual(['200', '400', '503']);
     await api.close();
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { roles } from '../../src/api/auth.js';
 import { commandRouteTable } from '../../src/api/commandRoutes.js';
@@ -141,6 +142,48 @@ describe('every route of the document', () => {
     }
     expect(checked.length).toBeGreaterThan(50);
     expect(await api.eventCount()).toBe(before);
+    await api.close();
+  }, 60_000);
+
+  it('documents under its own status each refusal it gives: without a key, to each role, for an absent resource, for a bad parameter', async () => {
+    // given the API and its OpenAPI document
+    const api = await anApi(dir);
+    type Operation = { responses: Record<string, { description: string; content?: Record<string, unknown> }> };
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const errorCodes = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const undocumented: string[] = [];
+    let operations = 0;
+    for (const [path, byMethod] of Object.entries(doc.paths)) {
+      const url = path.replace(/\{\w+\}/g, 'x1');
+      for (const [method, operation] of Object.entries(byMethod)) {
+        // (a stream, once authorised, never ends: its refusals are asked without a key and with a bad parameter)
+        const streams = operation.responses['200']?.content?.['text/event-stream'] !== undefined;
+        // when it is asked without a key, by each role, and with a misspelt parameter, for a resource that does not exist
+        const asked = [undefined, ...(streams ? [] : roles)].map((role) =>
+          api.app.inject({ method: method.toUpperCase() as 'GET', url, headers: role ? as(role) : {}, ...(method === 'post' ? { payload: {} } : {}) }),
+        );
+        asked.push(api.app.inject({ method: method.toUpperCase() as 'GET', url: `${url}?ownerId=ann`, headers: as('admin') }));
+        const statuses = new Set((await Promise.all(asked)).map((answer) => answer.statusCode).filter((status) => status >= 400));
+        // then each refusal is listed under its status, and described
+        for (const status of statuses) {
+          const documented = operation.responses[String(status)];
+          if (!documented || documented.description === 'Default Response') undocumented.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+        // and every code a refusal names is one docs/errors.md explains (Fastify's own FST_ codes are explained there as a family)
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (!/^[45]/.test(status)) continue;
+          for (const code of response.description.match(/\b[A-Z][A-Z_]{3,}[A-Z]\b/g) ?? []) {
+            if (!code.startsWith('FST_') && !errorCodes.includes(`\`${code}\``)) undocumented.push(`${method.toUpperCase()} ${path} ${status}: ${code} is not in docs/errors.md`);
+          }
+        }
+        operations += 1;
+      }
+    }
+    expect(operations).toBeGreaterThan(50);
+    expect(undocumented).toEqual([]);
+    // and a read taken by every role lists no 403, where a manager's command does
+    expect(Object.keys(doc.paths['/deals/{id}']?.get?.responses ?? {})).not.toContain('403');
+    expect(doc.paths['/targets']?.post?.responses['403']?.description).toBe('ROLE_NOT_ALLOWED: this needs the manager role');
     await api.close();
   }, 60_000);
 });
