@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { periodContains, periodSchema } from '../domain/shared/period.js';
 import { channelSchema } from '../domain/shared/schemas.js';
 import { OPEN_STATUSES, complaintStatusSchema } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
@@ -188,7 +189,8 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     '/targets',
     route('Targets, filtered and sorted, a page at a time', 'target', {
         querystring: at.extend(pageQuery.shape).extend({
-          period: z.string().optional(),
+          period: periodSchema.optional().describe('the targets of exactly this period'),
+          within: periodSchema.optional().describe("the targets of this period and of the periods in it: 2026 gives the year's, its quarters' and its months'"),
           metric: targetMetricSchema.optional(),
           status: targetStatusSchema.optional(),
           scope: scopeKindSchema.optional().describe('what the target is for: a team, a rep, a region…'),
@@ -206,6 +208,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const list = [...targets.state.targets.values()].filter(
         (t) =>
           (q.period === undefined || t.period === q.period) &&
+          (q.within === undefined || periodContains(q.within, t.period)) &&
           (q.metric === undefined || t.metric === q.metric) &&
           (q.status === undefined || t.status === q.status) &&
           (q.scope === undefined || t.scope.kind === q.scope) &&

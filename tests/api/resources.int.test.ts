@@ -214,6 +214,12 @@ describe('resources', () => {
     expect(await ids('/targets?scopeId=ann', 'targetId')).toEqual(['ann']);
     expect(await ids('/targets?parent=big', 'targetId')).toEqual(['north']);
     expect(await ids(`/targets?period=${year}&sort=amount`, 'targetId')).toEqual(['ann', 'north', 'big']);
+    // and by the period they fall within: the year's quarters too, where period= takes the year's own
+    expect(await ids(`/targets?within=${year}&scope=org`, 'targetId')).toEqual(['big', 'small']);
+    expect(await ids(`/targets?within=${year}-Q1`, 'targetId')).toEqual(['small']);
+    expect(await ids(`/targets?within=${year}-02`, 'targetId')).toEqual([]);
+    // a period that is no period is a 400 naming the rule, not an empty page
+    expect((await get('/targets?period=2026-13')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.period', rule: expect.stringContaining('must be a year (2026), a quarter (2026-Q3) or a month (2026-07)') }] });
     expect(await ids('/complaints', 'complaintId')).toEqual(['k2', 'k1']);
     expect(await ids('/complaints?sort=-raisedAt', 'complaintId')).toEqual(['k1', 'k2']);
     // and complaints by whether they are still open, whatever their status
