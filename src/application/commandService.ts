@@ -39,21 +39,46 @@ export function createCommandService(given: CommandServiceDeps) {
     (await loadAggregate(deps.store, aggregate, `${aggregate.category}-${id}`)).state;
   const none = async (): Promise<void> => undefined;
 
-  /** Claims `value` for `holderId` in its reservation stream, or refuses with the holder's id. */
+  /** Claims `value` for `holderId` in its reservation stream, or refuses with the holder's id; true when this call took it. */
   async function reserve(
     reservations: typeof customerNames,
     value: string,
     holderId: string,
     metadata: CommandMetadata,
     holderActive: (holderId: string) => Promise<boolean>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const id = hashedStreamId(reservations.category, value).slice(reservations.category.length + 1);
     const takeReservation = { type: 'TakeReservation' as const, data: { holderId, value, takenAt: deps.clock().toISOString() } };
-    await handleCommand(deps, reservations, id, takeReservation, withoutKey(metadata), async (state) => ({
+    const taken = await handleCommand(deps, reservations, id, takeReservation, withoutKey(metadata), async (state) => ({
       holderActive: state.holderId !== null && (await holderActive(state.holderId)),
       now: deps.clock(),
       staleAfterMs,
     }));
+    return taken.events.length > 0;
+  }
+
+  /**
+   * Runs the command a reservation was taken for; if it fails (it lost the race for its stream to a
+   * command it now conflicts with), gives the value back, unless the holder does hold it, which a
+   * racing command under the same id and value makes so. Without this, a refused command held the
+   * value until the reservation went stale, and other claimants were refused meanwhile.
+   */
+  async function holding(
+    took: boolean,
+    reservations: typeof customerNames,
+    value: string,
+    holderId: string,
+    metadata: CommandMetadata,
+    holderActive: () => Promise<boolean>,
+    command: () => Promise<CommandResult>,
+  ): Promise<CommandResult> {
+    try {
+      return await command();
+    } catch (error) {
+      // Best effort: if giving it back fails too, the reservation goes stale and is taken over.
+      if (took && !(await holderActive().catch(() => true))) await release(reservations, value, holderId, metadata).catch(() => undefined);
+      throw error;
+    }
   }
 
   async function release(reservations: typeof customerNames, value: string, holderId: string, metadata: CommandMetadata): Promise<void> {
@@ -97,17 +122,18 @@ export function createCommandService(given: CommandServiceDeps) {
 
     /** Registering reserves the normalised name first, so two registrations of one name cannot both win. */
     async customer(id: string, command: CustomerCommand, metadata: CommandMetadata): Promise<CommandResult> {
-      if (command.type === 'RegisterCustomer') {
-        // Decide first: a registration that would be refused must not hold the name.
-        const decision = await decideCommand(deps, customers, `customer-${id}`, command, metadata, () => customerContext(command));
-        if (!('replay' in decision)) {
-          await reserve(customerNames, normalizeCustomerName(command.data.name), id, metadata, async (holderId) => {
-            const holder = await stateOf(customers, holderId);
-            return holder.status === 'registered' && normalizeCustomerName(holder.name) === normalizeCustomerName(command.data.name);
-          });
-        }
-      }
-      return handleCommand(deps, customers, id, command, metadata, () => customerContext(command));
+      const register = () => handleCommand(deps, customers, id, command, metadata, () => customerContext(command));
+      if (command.type !== 'RegisterCustomer') return register();
+      // Decide first: a registration that would be refused must not hold the name.
+      const decision = await decideCommand(deps, customers, `customer-${id}`, command, metadata, () => customerContext(command));
+      if ('replay' in decision) return register();
+      const name = normalizeCustomerName(command.data.name);
+      const holds = async (holderId: string) => {
+        const holder = await stateOf(customers, holderId);
+        return holder.status === 'registered' && normalizeCustomerName(holder.name) === name;
+      };
+      const took = await reserve(customerNames, name, id, metadata, holds);
+      return holding(took, customerNames, name, id, metadata, () => holds(id), register);
     },
 
     complaint: (id: string, command: ComplaintCommand, metadata: CommandMetadata) =>
@@ -120,17 +146,19 @@ export function createCommandService(given: CommandServiceDeps) {
 
     /** One active target per (period, metric, scope): the key is reserved on set and released on withdrawal. */
     async target(id: string, command: TargetCommand, metadata: CommandMetadata): Promise<CommandResult> {
+      const apply = () => handleCommand(deps, targets, id, command, metadata, () => targetContext(command));
       if (command.type === 'SetTarget') {
         const decision = await decideCommand(deps, targets, `target-${id}`, command, metadata, () => targetContext(command));
-        if (!('replay' in decision)) {
-          const key = targetKey(command.data);
-          await reserve(targetKeys, key, id, metadata, async (holderId) => {
-            const holder = await stateOf(targets, holderId);
-            return holder.status === 'active' && targetKey(holder) === key;
-          });
-        }
+        if ('replay' in decision) return apply();
+        const key = targetKey(command.data);
+        const holds = async (holderId: string) => {
+          const holder = await stateOf(targets, holderId);
+          return holder.status === 'active' && targetKey(holder) === key;
+        };
+        const took = await reserve(targetKeys, key, id, metadata, holds);
+        return holding(took, targetKeys, key, id, metadata, () => holds(id), apply);
       }
-      const result = await handleCommand(deps, targets, id, command, metadata, () => targetContext(command));
+      const result = await apply();
       if (command.type === 'WithdrawTarget') {
         const withdrawn = await stateOf(targets, id);
         if (withdrawn.status !== 'none') await release(targetKeys, targetKey(withdrawn), id, metadata);

@@ -211,6 +211,36 @@ describe('command handling on the sqlite store', () => {
       await engine.store.close();
     });
 
+    it('gives back at once the names of registrations that lost the race for their id, and keeps the winner\'s', async () => {
+      // given six concurrent registrations of one id, each under a name of its own
+      const engine = await anEngine({ dir });
+      const { aRegistration } = await import('../support/engine.js');
+      const names = ['Hooli', 'Pied Piper', 'Aviato', 'Raviga', 'Bachmanity', 'Endframe'];
+      const outcomes = await Promise.allSettled(names.map((name) => engine.service.customer('racer', aRegistration('racer', name), as('ann'))));
+      // when one has won
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const [winner] = names.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+      // then every other name is free for another customer now, not once its reservation is stale
+      for (const name of names.filter((n) => n !== winner)) {
+        const id = `c-${name.replace(/\W/g, '')}`;
+        await expect(engine.service.customer(id, aRegistration(id, name), as('ann')), name).resolves.toMatchObject({ streamVersion: 0 });
+      }
+      // and the winner's name is still its own
+      await expect(engine.service.customer('copycat', aRegistration('copycat', winner ?? ''), as('ann'))).rejects.toMatchObject({ code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'racer' } });
+      await engine.store.close();
+    });
+
+    it('keeps the name when the registration that took it lost the race to the same registration', async () => {
+      // given two concurrent registrations of one id under one name, without idempotency keys
+      const engine = await anEngine({ dir });
+      const { aRegistration } = await import('../support/engine.js');
+      const outcomes = await Promise.allSettled([1, 2].map(() => engine.service.customer('twin', aRegistration('twin', 'Vandelay'), as('ann'))));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      // then whichever of them took the reservation, the registered customer holds its name
+      await expect(engine.service.customer('other', aRegistration('other', 'Vandelay'), as('ann'))).rejects.toMatchObject({ code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'twin' } });
+      await engine.store.close();
+    });
+
     it('takes over a name whose reservation outlived a registration that never happened', async () => {
       const engine = await anEngine({ dir });
       const { aRegistration } = await import('../support/engine.js');
@@ -251,6 +281,20 @@ describe('command handling on the sqlite store', () => {
       const engine = await anEngine({ dir });
       const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((id) => engine.service.target(id, target(id), as('mia'))));
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      await engine.store.close();
+    });
+
+    it('gives back at once the keys of targets that lost the race for their id', async () => {
+      // given three concurrent settings of one target id, each for a team of its own
+      const engine = await anEngine({ dir });
+      const forTeam = (targetId: string, team: string) => ({ ...target(targetId), data: { ...target(targetId).data, scope: { kind: 'team' as const, id: team } } });
+      const teams = ['north', 'south', 'east'];
+      const outcomes = await Promise.allSettled(teams.map((team) => engine.service.target('racer', forTeam('racer', team), as('mia'))));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      // then the teams of the refused ones can have their target now
+      for (const team of teams.filter((_, i) => outcomes[i]?.status === 'rejected')) {
+        await expect(engine.service.target(`t-${team}`, forTeam(`t-${team}`, team), as('mia')), team).resolves.toMatchObject({ streamVersion: 0 });
+      }
       await engine.store.close();
     });
 
