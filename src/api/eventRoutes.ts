@@ -6,7 +6,7 @@ import { eventMetadataSchema } from '../eventstore/port.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
-import { problemSchema } from './problem.js';
+import { invalidRequest, problemSchema, sendProblem } from './problem.js';
 import { position } from './views/fields.js';
 
 const MAX_FEED_PAGE = 1000;
@@ -62,6 +62,16 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
   app.addHook('preClose', async () => {
     await Promise.all([...open].map((s) => s.close()));
   });
+  /**
+   * A position past the log's head was given out by no read: taken as is, the feed would answer
+   * nothing now and later skip every event up to it (a cursor kept across a restored store, or
+   * another store's). Refused, naming where the log ends.
+   */
+  const pastTheHead = async (after: string | undefined, field: string) => {
+    if (after === undefined) return null;
+    const head = (await store.headPosition()) ?? 0n;
+    return BigInt(after) > head ? invalidRequest([{ field, rule: `is past the last event in the log (${head}): pass a position this feed gave out` }]) : null;
+  };
 
   typed.get(
     '/events',
@@ -83,8 +93,10 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { after, limit } = request.query;
+      const refused = await pastTheHead(after, 'querystring.after');
+      if (refused) return sendProblem(reply, refused);
       const events = await store.readAll({ after: after === undefined ? undefined : BigInt(after), limit, filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
       return { events: events.map(feedEvent), nextAfter: events.length > 0 ? String(events.at(-1)?.position) : (after ?? null) };
     },
@@ -115,15 +127,18 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
     },
     async (request, reply) => {
       // HEAD asks what GET would answer: the headers, not a stream that never ends.
-      if (request.method === 'HEAD') return reply.type('text/event-stream').header('cache-control', 'no-cache').send('');
-      const after = request.headers['last-event-id'] || request.query.after;
+      if (request.method === 'HEAD') return reply.type('text/event-stream').send('');
+      const fromHeader = request.headers['last-event-id'] || undefined;
+      const after = fromHeader ?? request.query.after;
+      const refused = await pastTheHead(after, fromHeader !== undefined ? 'headers.last-event-id' : 'querystring.after');
+      if (refused) return sendProblem(reply, refused);
       const subscription = store.subscribe({ after: after === undefined ? undefined : BigInt(after), filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
       open.add(subscription);
       reply.hijack();
       const raw = reply.raw;
       // A hijacked reply sends only what is written to it: the headers hooks set (security, rate limit) are carried over.
       for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value);
-      raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
+      raw.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive', 'x-request-id': request.id });
       raw.write(': connected\n\n');
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = () => {

@@ -124,17 +124,38 @@ describe('the HTTP API over a socket, at its edges', () => {
 });
 
 describe('the live event stream at its edges', () => {
+  it('refuses a feed position past the last event, page or stream, instead of skipping the events that come to fill it', async () => {
+    // given a log of a few events
+    const api = await anApi(dir);
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'ann', name: 'Ann', role: 'rep' } });
+    const head = Number((await api.app.inject({ method: 'GET', url: '/events?limit=1000', headers: as('viewer') })).json().nextAfter);
+    // when a page or a stream is asked after a position no read gave out
+    const page = await api.app.inject({ method: 'GET', url: `/events?after=${head + 3}`, headers: as('viewer') });
+    const stream = await api.app.inject({ method: 'GET', url: '/events/stream', headers: { ...as('viewer'), 'last-event-id': '99999999999999999999999' } });
+    const streamAfter = await api.app.inject({ method: 'GET', url: `/events/stream?after=${head + 1}`, headers: as('viewer') });
+    // then each is a 400 naming the field and where the log ends
+    expect(page.json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.after', rule: `is past the last event in the log (${head}): pass a position this feed gave out` }] });
+    expect(stream.json()).toMatchObject({ status: 400, issues: [{ field: 'headers.last-event-id' }] });
+    expect(streamAfter.json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.after' }] });
+    // and the last position itself is a place to go on from
+    expect((await api.app.inject({ method: 'GET', url: `/events?after=${head}`, headers: as('viewer') })).json()).toEqual({ events: [], nextAfter: String(head) });
+    await api.close();
+  });
+
   it('answers HEAD with the headers of the stream and ends, and takes an empty Last-Event-ID as none', async () => {
     const api = await anApi(dir);
     const head = await api.app.inject({ method: 'HEAD', url: '/events/stream', headers: as('viewer') });
     expect(head.statusCode).toBe(200);
     expect(head.headers['content-type']).toContain('text/event-stream');
+    expect(head.headers['cache-control']).toBe('no-store');
     expect(head.body).toBe('');
 
     const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
     const controller = new AbortController();
     const response = await fetch(`${base}/events/stream`, { headers: { ...as('viewer'), 'last-event-id': '' }, signal: controller.signal });
     expect(response.status).toBe(200);
+    // customers' data: stored by no cache, as every answer
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const reader = response.body?.getReader();
     const first = await reader?.read();
     // The standard pipeline is defined at start-up: a stream from the beginning has its event.
