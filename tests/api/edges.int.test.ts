@@ -211,10 +211,28 @@ describe('projection reads at their edges', () => {
     const unknown = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&pipelineId=nope', headers: as('viewer') });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'PIPELINE_NOT_FOUND' });
-    const beforeItWasDefined = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&asOf=2000-01-01T00:00:00Z', headers: as('viewer') });
+    await api.app.inject({ method: 'POST', url: '/pipelines', headers: as('manager'), payload: { pipelineId: 'field', name: 'Field sales', stages: [{ stageId: 'lead', name: 'Lead', probability: 0.1 }] } });
+    const beforeItWasDefined = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&pipelineId=field&asOf=2000-01-01T00:00:00Z', headers: as('viewer') });
     expect(beforeItWasDefined.statusCode).toBe(404);
     const standard = await api.app.inject({ method: 'GET', url: '/funnel?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', headers: as('viewer') });
     expect(standard.statusCode).toBe(200);
+    await api.close();
+  });
+
+  it('reads the funnel of a back-dated history as of its own time: the standard pipeline is defined for all of business time', async () => {
+    // given a quarter of last year entered today, each fact at the time it happened
+    const api = await anApi(dir);
+    const post = async (url: string, payload: object) => expect((await api.app.inject({ method: 'POST', url, headers: as('manager'), payload })).statusCode, url).toBeLessThan(300);
+    const last = year - 1;
+    await post('/reps', { repId: 'hist', name: 'Hist', role: 'rep', occurredAt: `${last}-01-05T09:00:00Z` });
+    await post('/customers', { customerId: 'histc', name: 'Hist Co', segment: 'smb', industry: 'retail', region: 'north', acquisitionChannel: 'referral', occurredAt: `${last}-01-10T09:00:00Z` });
+    await post('/deals', { dealId: 'histd', customerId: 'histc', title: 'Q2', ownerRepId: 'hist', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(5000), expectedCloseDate: `${last}-06-20`, occurredAt: `${last}-04-02T09:00:00Z` });
+    await post('/deals/histd/contract', { amount: eur(5000), contractRef: 'K1', occurredAt: `${last}-05-15T09:00:00Z` });
+    // when the quarter's funnel is read as of its last day
+    const funnel = await api.app.inject({ method: 'GET', url: `/funnel?from=${last}-04-01&to=${last}-07-01&asOf=${last}-06-30T23:59:59Z`, headers: as('viewer') });
+    // then it holds the deal, won
+    expect(funnel.statusCode, funnel.body).toBe(200);
+    expect(funnel.json().result).toMatchObject([{ slice: null, deals: 1, won: 1, lost: 0 }]);
     await api.close();
   });
 });
