@@ -87,28 +87,31 @@ export const commandResultSchema = z.object({
   replayed: z.boolean().describe('true when an Idempotency-Key matched an earlier request: nothing was written this time'),
 });
 
-/** An entity tag as this API gives it: a stream version in quotes, strong or weak (bare digits are taken too). */
-const ENTITY_TAG = String.raw`(?:W\/)?"-?\d+"|-?\d+`;
-const IF_MATCH = new RegExp(String.raw`^\s*(?:\*|(?:${ENTITY_TAG})(?:\s*,\s*(?:${ENTITY_TAG}))*)\s*$`);
+/** An entity tag (RFC 9110 §8.8.3): opaque characters in quotes, weak with `W/`. */
+const ENTITY_TAG = String.raw`(?:W\/)?"[\x21\x23-\x7E\x80-\xFF]*"`;
+const IF_MATCH = new RegExp(String.raw`^\s*(?:\*|${ENTITY_TAG}(?:\s*,\s*${ENTITY_TAG})*)\s*$`);
+/** A tag as this API gives it out: a stream version, in decimal, in quotes. */
+const VERSION_TAG = /^"(0|[1-9]\d{0,15})"$/;
 
 /**
  * If-Match as a command's precondition (RFC 9110 §13.1.1): `*`, the resource exists; else the
- * versions its strong tags name. A weak tag matches nothing, so one made only of weak tags is a
- * list of no versions: the command is then refused with 412 and the resource's current version.
+ * versions its tags name. Tags compare as given out, strongly: a weak tag, or one this API never
+ * gives (`"03"`, `"-1"`), matches no version, so a list of only such tags is a list of no versions,
+ * and the command is refused with 412 and the resource's current version.
  */
 function preconditionOf(ifMatch: string): NonNullable<CommandMetadata['expectedVersion']> {
   if (ifMatch.trim() === '*') return 'exists';
   return ifMatch
     .split(',')
-    .map((tag) => tag.trim())
-    .filter((tag) => !tag.startsWith('W/'))
-    .map((tag) => Number(tag.replaceAll('"', '')));
+    .map((tag) => VERSION_TAG.exec(tag.trim())?.[1])
+    .filter((version): version is string => version !== undefined)
+    .map(Number);
 }
 
 const commandHeaders = z.object({
   'if-match': z
     .string()
-    .regex(IF_MATCH, 'must be "*" or entity tags as this API gives them (stream versions in quotes), separated by commas')
+    .regex(IF_MATCH, 'must be "*" or entity tags in quotes (as ETag gives them), separated by commas')
     .optional()
     .describe('apply only if the resource is still at this version (the ETag of a write, or of the resource read now), at one of several (comma-separated), or, with "*", exists at all; 412 otherwise'),
   'idempotency-key': z.string().min(1).max(200).optional().describe('a retry with the same key appends nothing and gets the first answer'),

@@ -61,13 +61,13 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   }
   if (error instanceof ConcurrencyError) {
     const ifMatch = request.headers['if-match'];
-    // If-Match compares strongly (RFC 9110 §13.1.1): made only of weak tags, it asked for no version at all.
-    const onlyWeak = Array.isArray(error.expectedVersion) && error.expectedVersion.length === 0;
+    // If-Match compares strongly (RFC 9110 §13.1.1): made only of weak tags, or of tags this API never gives, it asked for no version at all.
+    const noVersion = Array.isArray(error.expectedVersion) && error.expectedVersion.length === 0;
     return {
       title: ifMatch !== undefined ? 'Precondition failed' : 'Version conflict',
       status: ifMatch !== undefined ? 412 : 409,
       code: ifMatch !== undefined ? 'STALE_IF_MATCH' : error.code,
-      detail: onlyWeak ? `${String(ifMatch)} holds only weak entity tags, which If-Match never matches; send the ETag as given` : error.message,
+      detail: noVersion ? `${String(ifMatch)} names no version as this API tags them (a stream version in quotes, "3"; a weak tag never matches); send the ETag as given` : error.message,
       currentVersion: error.actualVersion,
     };
   }

@@ -309,9 +309,12 @@ describe('headers at their edges', () => {
     expect((await forecast('*, "1"')).json()).toMatchObject({ status: 400, issues: [{ field: 'headers.if-match' }] });
     const weak = await forecast('W/"1"');
     expect(weak.statusCode).toBe(412);
-    expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: 1, detail: 'W/"1" holds only weak entity tags, which If-Match never matches; send the ETag as given' });
+    expect(weak.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: 1, detail: 'W/"1" names no version as this API tags them (a stream version in quotes, "3"; a weak tag never matches); send the ETag as given' });
     expect((await forecast('W/"1", W/"2"')).statusCode).toBe(412);
     expect((await forecast('"4", "5"')).json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: 1 });
+    // a tag is compared as given out: "01" is not "1", and no tag is "-1"; unquoted, it is no tag at all
+    for (const never of ['"01"', '"-1"', '"1.0"', '"one"']) expect((await forecast(never)).json(), never).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: 1 });
+    expect((await forecast('1')).json()).toMatchObject({ status: 400, issues: [{ field: 'headers.if-match', rule: 'must be "*" or entity tags in quotes (as ETag gives them), separated by commas' }] });
     expect(await api.eventCount()).toBe(events);
     // The deal is at version 1 (lead, contract): each of these passes, and the won deal's own rule answers.
     for (const passing of ['"1"', '"4", "1"', 'W/"1", "1"', '*']) {
@@ -328,6 +331,9 @@ describe('headers at their edges', () => {
     const absent = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'if-match': '*' }, payload: { repId: 'zoe', ...rep } });
     expect(absent.statusCode).toBe(412);
     expect(absent.json()).toMatchObject({ code: 'STALE_IF_MATCH', currentVersion: null });
+    // nor is "-1" a way to say "only if absent": no tag matches a resource that does not exist (RFC 9110 §13.1.1)
+    const minusOne = await api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'if-match': '"-1"' }, payload: { repId: 'zoe', ...rep } });
+    expect(minusOne.json()).toMatchObject({ status: 412, code: 'STALE_IF_MATCH', currentVersion: null });
     expect(await api.eventCount()).toBe(events);
     const created = await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: { repId: 'zoe', ...rep } });
     expect(created.statusCode).toBe(201);
