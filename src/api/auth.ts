@@ -10,7 +10,7 @@ export const allows = (granted: Role, needed: Role): boolean => roles.indexOf(gr
 /** A configured key: its name (the actor in event metadata), its role, and the SHA-256 of the secret. */
 const apiKeySchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -'),
-  role: z.enum(roles),
+  role: z.enum(roles, { error: `must be one of ${roles.join(', ')}` }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (the SHA-256 of the key)'),
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;

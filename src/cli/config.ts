@@ -92,6 +92,8 @@ export class ConfigError extends Error {
   }
 }
 
+const SECRET_VARIABLES = new Set(['API_KEYS', 'EVENTSTORE_CONNECTION_STRING']);
+
 /** Reads the configuration; an empty variable counts as unset. Throws one line naming the variable and the rule. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? 'configuration');
-  const got = present[name] === undefined ? '' : ` (got "${present[name]}")`;
+  // A value that holds secrets (key hashes, a connection string's credentials) is not echoed into logs.
+  const got = present[name] === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got "${present[name]}")`;
   throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}${got}`);
 }

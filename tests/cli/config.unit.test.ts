@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/cli/config.js';
+import { ConfigError, loadConfig } from '../../src/cli/config.js';
 
 describe('configuration from the environment', () => {
   it('runs everything on one machine by default', () => {
@@ -53,8 +53,8 @@ describe('configuration from the environment', () => {
     [{ STORE: 'postgres' }, 'STORE must be one of sqlite, eventstoredb, memory (got "postgres")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING is required when STORE=eventstoredb'],
-    [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string (got "http://x")'],
-    [{ API_KEYS: 'ops:root:abc' }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 1 ("ops:…"): role'],
+    [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string'],
+    [{ API_KEYS: 'ops:root:abc' }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 1 ("ops:…"): role must be one of viewer, rep, manager, admin)'],
     [{ API_KEYS: `a:viewer:${'ab'.repeat(32)},b:admin:${'ab'.repeat(32)}` }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 2 ("b:…"): sha256 is already that of an earlier entry'],
     [{ API_KEYS: `ops:viewer:${'ab'.repeat(32)},ops:admin:${'cd'.repeat(32)}` }, 'API_KEYS must be comma-separated name:role:sha256 entries (entry 2 ("ops:…"): name is already that of an earlier entry'],
     [{ LOSS_REASONS: 'price,,timing' }, 'LOSS_REASONS must be a comma-separated list of names such as price,timing (got "price,,timing")'],
@@ -65,6 +65,19 @@ describe('configuration from the environment', () => {
     [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],
   ])('refuses %o with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names the entry at fault in API_KEYS, but never echoes the value of a variable that holds secrets', () => {
+    // given key entries whose hashes, and a connection string whose password, must not reach the logs
+    const hash = 'c7b2'.repeat(16);
+    const keys = `ops:admin:${hash},bi:viewer:${'0bea'.repeat(16)},x:superuser:00`;
+    const connection = 'http://admin:s3cret@eventstore:2113';
+    // when each is refused, then the message names the variable and the rule, and holds no part of the value
+    for (const [env, secret] of [[{ API_KEYS: keys }, hash], [{ EVENTSTORE_CONNECTION_STRING: connection }, 's3cret']] as const) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).not.toThrow(secret);
+    }
+    expect(() => loadConfig({ API_KEYS: keys })).toThrow(/^API_KEYS must be comma-separated name:role:sha256 entries \(entry 3 \("x:…"\): role must be one of viewer, rep, manager, admin\)$/);
   });
 
   it('accepts an EventStoreDB configuration', () => {
