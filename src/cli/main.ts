@@ -8,14 +8,18 @@ const USAGE = `usage: sales-pipeline <command> [options]
 
 commands:
   serve                          start the HTTP API on the configured store (see README: configuration)
-  seed [--events N] [--seed S]   fill an empty store with a generated sales history (default 10000 events, seed 1)
+  seed [--events N] [--seed S]   fill an empty store with a generated sales history of about N events (1000 to 50000000, default 10000; seed 1)
   rebuild [projection …]         rebuild projections from the first event, replacing their snapshots (default: all)
   help                           show this text`;
 
-function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+/** A generated history is about this many events: a small organisation at least, and no more than it holds in memory at once. */
+const SEED_EVENTS = [1_000, 50_000_000] as const;
+
+function wholeNumber(name: string, value: string | undefined, fallback: number, [min, max]: readonly [number, number]): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(`--${name} must be a whole number (got "${value}")`);
-  return Number(value);
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) throw new ConfigError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got "${value}")`);
+  return number;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -26,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { events: { type: 'string' }, seed: { type: 'string' } } });
-      await seed(loadConfig(process.env), { events: wholeNumber('events', values.events, 10_000), seed: wholeNumber('seed', values.seed, 1) }, console.log);
+      await seed(loadConfig(process.env), { events: wholeNumber('events', values.events, 10_000, SEED_EVENTS), seed: wholeNumber('seed', values.seed, 1, [0, 2 ** 31 - 1]) }, console.log);
       return 0;
     }
     case 'rebuild': {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { createCommandService, ensureStandardPipeline } from '../application/commandService.js';
@@ -64,10 +65,6 @@ export async function serve(config: Config): Promise<void> {
     },
   });
   const server = app;
-  if (generated) {
-    server.log.warn('no API_KEYS or API_KEYS_FILE configured: generated an admin key for this run only (set one to keep keys across restarts)');
-    process.stdout.write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" http://${config.HOST}:${config.PORT}/funnel?from=…&to=…\n\n`);
-  }
   server.addHook('onClose', async () => {
     // Projections snapshot their state before the store goes, so the next start does not replay everything.
     await runner.stop();
@@ -83,9 +80,23 @@ export async function serve(config: Config): Promise<void> {
 
   await server.listen({ host: config.HOST, port: config.PORT });
   server.log.info({ store: describeStore(config) }, 'sales pipeline engine listening; projections catching up');
+  // Once listening: a start that fails shows no key, and the hint has the port taken (PORT=0 picks one).
+  if (generated) {
+    server.log.warn('no API_KEYS or API_KEYS_FILE configured: generated an admin key for this run only (set one to keep keys across restarts)');
+    const year = new Date().getUTCFullYear();
+    const url = `${baseUrlOf(server.server.address(), config.HOST)}/funnel?from=${year}-01-01&to=${year + 1}-01-01`;
+    process.stdout.write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" "${url}"\n\n`);
+  }
   const started = performance.now();
   runner.start().then(
     () => server.log.info({ seconds: Math.round((performance.now() - started) / 100) / 10, position: String(runner.livePosition) }, 'projections caught up: ready'),
     (err: unknown) => server.log.error({ err }, 'projections could not catch up'),
   );
+}
+
+/** Where a client on this machine reaches the server: a wildcard host is reached on the loopback address. */
+function baseUrlOf(address: AddressInfo | string | null, host: string): string {
+  if (address === null || typeof address === 'string') return `http://${host}`;
+  const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${address.port}`;
 }

@@ -44,6 +44,12 @@ describe('seed and rebuild, as an operator runs them', () => {
     expect(unknown.output().trim()).toBe('rebuild failed: no projection named forecasts (known: sales, targets, customers, complaints)');
     const malformed = startEngine(['seed', '--events', 'lots'], { DATA_DIR: join(root, 'y') });
     expect((await malformed.exited).code).toBe(1);
-    expect(malformed.output().trim()).toBe('configuration error: --events must be a whole number (got "lots")');
+    expect(malformed.output().trim()).toBe('configuration error: --events must be a whole number from 1,000 to 50,000,000 (got "lots")');
+    // a number out of the generator's range is named as such, not left to fail inside it
+    for (const events of ['5', '99999999999999999999']) {
+      const outOfRange = startEngine(['seed', '--events', events], { DATA_DIR: join(root, 'z') });
+      expect((await outOfRange.exited).code).toBe(1);
+      expect(outOfRange.output().trim()).toBe(`configuration error: --events must be a whole number from 1,000 to 50,000,000 (got "${events}")`);
+    }
   });
 });

@@ -47,6 +47,10 @@ describe('serve, as an operator runs it', () => {
     expect((await fetch(`http://127.0.0.1:${port}/deals/stalled`)).status).toBe(401);
     const authorised = await fetch(`http://127.0.0.1:${port}/deals/stalled`, { headers: { authorization: `Bearer ${secret}` } });
     expect(authorised.status).toBe(200);
+    // the hint names the port taken (PORT=0 picks one), and its URL, quoted, answers
+    const hinted = /Use it as: curl -H "Authorization: Bearer \S+" "(http:\/\/[^"]+)"/.exec(engine.output())?.[1];
+    expect(hinted).toContain(`http://127.0.0.1:${port}/funnel?from=`);
+    expect((await fetch(hinted ?? '', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
     // the secret is shown once on the console and never written into the JSON logs
     expect(engine.output().split(secret ?? '').length - 1).toBe(2);
     engine.child.kill('SIGTERM');
