@@ -184,10 +184,10 @@ function withoutKey(metadata: CommandMetadata): CommandMetadata {
   return rest;
 }
 
-/** The `standard` pipeline of DESIGN.md §1 exists from the first start; later starts find it there. */
 /** The business time the standard pipeline is defined at: the start of the epoch, before any fact. */
 export const STANDARD_PIPELINE_SINCE = '1970-01-01T00:00:00.000Z';
 
+/** The `standard` pipeline of DESIGN.md §1 exists from the first start; later starts find it there. */
 export async function ensureStandardPipeline(service: CommandService): Promise<void> {
   try {
     // Defined for all of business time: facts entered back-dated (an import of last year's deals) move through its stages, and a read as of their time finds it.
