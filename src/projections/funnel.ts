@@ -143,17 +143,18 @@ class Rows {
   }
 
   /**
-   * Duration of every completed visit of a stage, by stage id: entered, then left by a move or a
-   * close (an earlier close too, if it was reopened). Reads the `count` entries `entries` just read.
+   * Duration of every completed visit of a stage that `counts` (by its entry row), by stage id:
+   * entered, then left by a move or a close (an earlier close too, if it was reopened). Reads the
+   * `count` entries `entries` just read.
    */
-  visits(row: number, count: number, from: number, to: number, into: (Samples | undefined)[]): void {
+  visits(row: number, count: number, counts: (entry: number) => boolean, into: (Samples | undefined)[]): void {
     const { c, e, items } = this;
     const closedAt = c.closedAt[row] as number;
     const prior = this.state.deals.priorCloses.cols;
     for (let i = 0; i < count; i++) {
       const item = items[i] as number;
       const at = e.at[item] as number;
-      if (at < from || at >= to) continue;
+      if (!counts(item)) continue;
       // NaN: no next entry, so no end but a close
       const next = i + 1 < count ? (e.at[items[i + 1] as number] as number) : Number.NaN;
       const last = Number.isNaN(next);
@@ -179,6 +180,7 @@ class Rows {
 
 const WON = 1;
 const LOST = 2;
+const every = (): boolean => true;
 
 function closings(rows: Rows, closed: ArrayLike<number>, explain: boolean) {
   const { c } = rows;
@@ -278,23 +280,27 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
         for (let j = 0; j < count && position === null; j++) if (orderOf(e.stage[items[j] as number] as number) === i) position = rows.position(e.position[items[j] as number] as number);
         reachedBy[i]?.push({ dealId: dealId(row), position: position ?? rows.position(c.closedPosition[row] as number) });
       }
-      rows.visits(row, count, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, durations);
+      rows.visits(row, count, every, durations);
     }
   } else {
     const entered = stages.map(() => new Set<number>());
+    // A flow's visits are those of the entries it counts: begun in the window, and passing the filter and in this slice at their own moment.
+    const countedEntries = new Set<number>();
     for (let k = 0; k < counted.length; k++) {
       const item = counted.items[k] as number;
       const row = counted.rows[k] as number;
       if (item < 0) continue;
+      countedEntries.add(item);
       const i = orderOf(e.stage[item] as number);
       if (i < 0 || entered[i]?.has(row)) continue;
       entered[i]?.add(row);
       reached[i] = (reached[i] as number) + 1;
       reachedBy?.[i]?.push({ dealId: dealId(row), position: rows.position(e.position[item] as number) });
     }
+    const isCounted = (entry: number) => countedEntries.has(entry);
     for (let d = 0; d < deals.length; d++) {
       const row = deals[d] as number;
-      rows.visits(row, rows.entries(row), query.from, query.to, durations);
+      rows.visits(row, rows.entries(row), isCounted, durations);
     }
   }
 
@@ -341,7 +347,8 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
 /**
  * The funnel of a pipeline over a window, whole or in slices. In a cohort funnel a deal is
  * counted with its attributes at lead time; in a flow funnel each stage entry and closing is
- * counted with the attributes of its own moment (owner and team then). The weighted pipeline and
+ * counted with the attributes of its own moment (owner and team then), and each open deal with
+ * those of the point in time read. The weighted pipeline and
  * velocity are about the deals open at the point in time of the state; for month or quarter
  * slices they are not given.
  */
@@ -353,10 +360,12 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
   const filter = Object.entries(query.filter ?? {}).filter((f): f is [SliceDimension, string] => f[1] !== undefined);
   const pipelineId = state.strings.find(query.pipelineId);
   const inWindow = (t: number) => t >= query.from && t < query.to;
+  // An open deal is placed where it stands: in a cohort, at its lead, as every deal of the cohort; in a flow, at the point in time read (its owner and team now).
+  const standsAt = query.mode === 'flow' ? () => Number.POSITIVE_INFINITY : (row: number) => c.leadAt[row] as number;
   for (let row = 0; row < state.deals.size; row++) {
     if (c.pipeline[row] !== pipelineId) continue;
     const leadAt = c.leadAt[row] as number;
-    if (c.status[row] === 0 && (query.mode === 'flow' || inWindow(leadAt)) && rows.passes(row, filter, leadAt)) open.push(row);
+    if (c.status[row] === 0 && (query.mode === 'flow' || inWindow(leadAt)) && rows.passes(row, filter, standsAt(row))) open.push(row);
     if (query.mode === 'cohort') {
       if (inWindow(leadAt) && rows.passes(row, filter, leadAt)) counted.push(row, leadAt, DEAL);
       continue;
@@ -382,7 +391,8 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
   }
   const openBy = new Map<string, number[]>();
   for (const row of open) {
-    const key = rows.attribute(row, dimension, c.leadAt[row] as number);
+    // (a month or quarter slice holds an open deal by its lead: the open pipeline is not given for them)
+    const key = rows.attribute(row, dimension, dimension === 'month' || dimension === 'quarter' ? (c.leadAt[row] as number) : standsAt(row));
     const group = openBy.get(key);
     if (group) group.push(row);
     else openBy.set(key, [row]);

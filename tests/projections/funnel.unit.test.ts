@@ -177,6 +177,54 @@ describe('funnel', () => {
     });
   });
 
+  describe('a flow, filtered or sliced', () => {
+    /*
+     * 2026. ann is in team north, bob in team south.
+     *   X3 lead 04-01 (ann), qualified 04-05, reassigned to bob 04-20, won 05-01
+     *   X4 lead 03-01 (bob), qualified 03-10, proposal 04-01, still open
+     */
+    const h = new History()
+      .standardPipeline()
+      .rep('ann', 'north')
+      .rep('bob', 'south')
+      .customer('acme')
+      .lead('X4', '2026-03-01', { owner: 'bob', amount: 80_000 })
+      .move('X4', 'lead', 'qualified', '2026-03-10')
+      .lead('X3', '2026-04-01', { amount: 30_000 })
+      .move('X4', 'qualified', 'proposal', '2026-04-01')
+      .move('X3', 'lead', 'qualified', '2026-04-05')
+      .add('X3', { type: 'DealReassigned', data: { fromRepId: 'ann', toRepId: 'bob', reason: 'load' } }, '2026-04-20');
+    const beforeTheWin = replay(salesProjection, h.events);
+    const after = replay(salesProjection, h.sign('X3', 25_000, '2026-05-01', 'qualified').events);
+    const year = { pipelineId: 'standard', from: day('2026-01-01T00:00:00Z'), to: day('2027-01-01T00:00:00Z'), mode: 'flow' as const };
+
+    it('measures time in stage over the visits it counts: those whose entry passes the filter at its moment', () => {
+      // bob entered lead once (X4, 9 days) and qualified once (X4, 22 days); X3's visits began while ann owned it
+      const [bobs] = funnel(after, { ...year, filter: { owner: 'bob' } });
+      expect(byStage(bobs?.stages ?? []).lead).toMatchObject({ reached: 1, meanDaysInStage: 9 });
+      expect(byStage(bobs?.stages ?? []).qualified).toMatchObject({ reached: 1, meanDaysInStage: 22 });
+      // and, sliced by team, each team's time in stage is its own visits': north X3's 4 and 26 days, south X4's 9 and 22
+      const teams = Object.fromEntries(funnel(after, { ...year, sliceBy: 'team' }).map((r) => [r.slice, byStage(r.stages)]));
+      expect([teams.north?.lead?.meanDaysInStage, teams.north?.qualified?.meanDaysInStage]).toEqual([4, 26]);
+      expect([teams.south?.lead?.meanDaysInStage, teams.south?.qualified?.meanDaysInStage]).toEqual([9, 22]);
+    });
+
+    it('gives a month in which no stage was entered no time in stage, though a deal closed in it', () => {
+      const months = Object.fromEntries(funnel(after, { ...year, sliceBy: 'month' }).map((r) => [r.slice, r]));
+      expect(months['2026-05']).toMatchObject({ won: 1 });
+      expect(months['2026-05']?.stages.map((s) => [s.reached, s.meanDaysInStage])).toEqual([[0, null], [0, null], [0, null], [0, null]]);
+    });
+
+    it('places the open deals by their owner and team at the point in time read, not at their lead', () => {
+      // before the win, X3 is open and bob's: 80 000 × 50 % + 30 000 × 25 %
+      const [bobs] = funnel(beforeTheWin, { ...year, filter: { owner: 'bob' } });
+      expect(bobs).toMatchObject({ open: 2, weightedPipeline: { EUR: 47_500 } });
+      const owners = Object.fromEntries(funnel(beforeTheWin, { ...year, sliceBy: 'owner' }).map((r) => [r.slice, r]));
+      expect(owners.bob).toMatchObject({ open: 2, weightedPipeline: { EUR: 47_500 } });
+      expect(owners.ann).toMatchObject({ open: 0, weightedPipeline: {} });
+    });
+  });
+
   describe('a retired stage', () => {
     it('stays in the report, marked, with the reach it had', () => {
       const retired = new History();
