@@ -47,7 +47,8 @@ export const DEAL_COLUMNS = {
 // Variable-length lists, one row per item, each linked to the deal's previous item.
 export const ENTRY_COLUMNS = { stage: Int32Array, at: Float64Array, position: Float64Array, prev: Int32Array } as const;
 export const OWNER_CHANGE_COLUMNS = { rep: Int32Array, at: Float64Array, prev: Int32Array } as const;
-export const PRIOR_CLOSE_COLUMNS = { at: Float64Array, prev: Int32Array } as const;
+/** A close a reopen undid: when, how (status code), its event's position, the contract it had, the reason it was lost. */
+export const PRIOR_CLOSE_COLUMNS = { at: Float64Array, prev: Int32Array, status: Uint8Array, position: Float64Array, contractMinor: Float64Array, lostReason: Int32Array } as const;
 
 export const STATUSES: readonly DealStatus[] = ['open', 'won', 'lost'];
 export const statusCode = (status: DealStatus): number => STATUSES.indexOf(status);

@@ -3,6 +3,10 @@ import type { CompactPosition } from './table/positions.js';
 export type { CompactPosition } from './table/positions.js';
 
 export type StageEntry = { stageId: string; at: number; position: CompactPosition };
+/** A close of a deal that a reopen undid, as it was. */
+export type PriorClose = { at: number; status: 'won' | 'lost'; position: CompactPosition | null; contractMinor: number | null; lostReason: string | null };
+/** A closing of a deal, in the window it happened in: its last close, or one a reopen undid. */
+export type Closing = { deal: DealRecord; at: number; status: 'won' | 'lost'; position: CompactPosition | null; contractMinor: number | null; undone: boolean };
 export type OwnerChange = { repId: string; at: number };
 export const dealStatusSchema = z.enum(['open', 'won', 'lost']);
 export type DealStatus = z.infer<typeof dealStatusSchema>;
@@ -50,11 +54,18 @@ export type DealRecord = {
   readonly lastContactAt: number | null;
   readonly offers: number;
   readonly reopened: number;
-  /** Closes before a reopen (null until a deal is reopened): they end the stage visit they closed. */
-  readonly priorCloses: readonly number[] | null;
+  /** Closes a reopen undid, oldest first (null until a deal is reopened): they end the stage visit they closed, and count in their window. */
+  readonly priorCloses: readonly PriorClose[] | null;
   /** Late entries among its events (recorded more than a day after they occurred). */
   readonly lateEntries: number;
 };
+
+/** Every closing of a deal, oldest first: those a reopen undid, then the one it stands at, if closed. */
+export function closingsOf(deal: DealRecord): Closing[] {
+  const closings: Closing[] = (deal.priorCloses ?? []).map((p) => ({ deal, at: p.at, status: p.status, position: p.position, contractMinor: p.contractMinor, undone: true }));
+  if (deal.closedAt !== null && deal.status !== 'open') closings.push({ deal, at: deal.closedAt, status: deal.status, position: deal.closedPosition, contractMinor: deal.contractMinor, undone: false });
+  return closings;
+}
 
 /** With explain: the deals behind a figure, each with the position of the event that counts it (as answers write positions). */
 export const dealsBehind = (deals: readonly DealRecord[], position: (deal: DealRecord) => CompactPosition | null) =>

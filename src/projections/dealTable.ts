@@ -176,13 +176,23 @@ export class DealTable implements DealColumns {
     c.lastOwnerChange[row] = item;
   }
 
-  /** Keeps the close a reopen undoes: it still ends the stage visit it closed. */
-  keepPriorClose(row: number, at: number): void {
+  /**
+   * Keeps the close a reopen undoes, before the reopen clears it: it still ends the stage visit it
+   * closed, and it is still a closing of its moment (a flow funnel's, a window's performance).
+   */
+  keepPriorClose(row: number): void {
+    const c = this.rows.cols;
+    if (Number.isNaN(c.closedAt[row] as number)) return;
     const item = this.priorCloses.add();
+    const p = this.priorCloses.cols;
     this.rows.touch(row);
-    this.priorCloses.cols.at[item] = at;
-    this.priorCloses.cols.prev[item] = this.rows.cols.lastPriorClose[row] as number;
-    this.rows.cols.lastPriorClose[row] = item;
+    p.at[item] = c.closedAt[row] as number;
+    p.status[item] = c.status[row] as number;
+    p.position[item] = c.closedPosition[row] as number;
+    p.contractMinor[item] = c.contractMinor[row] as number;
+    p.lostReason[item] = c.lostReason[row] as number;
+    p.prev[item] = c.lastPriorClose[row] as number;
+    c.lastPriorClose[row] = item;
   }
 
   /** The columns a snapshot holds after the positions, in their order. */

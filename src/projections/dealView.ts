@@ -1,6 +1,6 @@
 import { STATUSES, orNull } from './dealColumns.js';
 import type { DealColumns } from './dealColumns.js';
-import type { CompactPosition, DealRecord, DealStatus, OwnerChange, StageEntry } from './dealRecord.js';
+import type { CompactPosition, DealRecord, DealStatus, OwnerChange, PriorClose, StageEntry } from './dealRecord.js';
 
 /** One deal of a table, read when asked: valid while the table is not written to. */
 export class DealView implements DealRecord {
@@ -149,10 +149,18 @@ export class DealView implements DealRecord {
   get reopened(): number {
     return this.c.reopened[this.row] as number;
   }
-  get priorCloses(): number[] | null {
+  get priorCloses(): PriorClose[] | null {
     const p = this.t.priorCloses.cols;
-    const closes: number[] = [];
-    for (let item = this.c.lastPriorClose[this.row] as number; item >= 0; item = p.prev[item] as number) closes.push(p.at[item] as number);
+    const closes: PriorClose[] = [];
+    for (let item = this.c.lastPriorClose[this.row] as number; item >= 0; item = p.prev[item] as number) {
+      closes.push({
+        at: p.at[item] as number,
+        status: STATUSES[p.status[item] as number] === 'won' ? 'won' : 'lost',
+        position: this.t.positions.read(p.position[item] as number),
+        contractMinor: orNull(p.contractMinor[item] as number),
+        lostReason: this.strOrNull(p.lostReason[item] as number),
+      });
+    }
     return closes.length === 0 ? null : closes.reverse();
   }
   get lateEntries(): number {

@@ -55,6 +55,8 @@ export type FunnelReport = z.infer<typeof funnelReportSchema>;
 
 const DEAL = -1;
 const CLOSE = -2;
+/** A close a reopen undid, as PRIOR - its row in the prior-close table. */
+const PRIOR = -3;
 
 /**
  * What a funnel counts: a deal (cohort), or a stage entry or closing of a deal (flow), at its
@@ -65,7 +67,7 @@ const CLOSE = -2;
 class Counted {
   rows: Int32Array;
   ats: Float64Array;
-  /** The entry row counted, or DEAL, or CLOSE. */
+  /** The entry row counted, or DEAL, or CLOSE, or a close a reopen undid (PRIOR - its row). */
   items: Int32Array;
   length = 0;
 
@@ -182,30 +184,42 @@ const WON = 1;
 const LOST = 2;
 const every = (): boolean => true;
 
-function closings(rows: Rows, closed: ArrayLike<number>, explain: boolean) {
+/** A closing counted: the deal's row, and what it was then (the deal's last close, or one a reopen undid). */
+type Closed = { row: number; at: number; position: number; contractMinor: number };
+
+/** The closings of the deal rows and items given: CLOSE, the deal's last close; PRIOR - k, the undone close k. */
+function closings(rows: Rows, closeRows: ArrayLike<number>, closeItems: ArrayLike<number>, explain: boolean) {
   const { c } = rows;
-  const won: number[] = [];
-  const lost: number[] = [];
+  const p = rows.state.deals.priorCloses.cols;
+  const won: Closed[] = [];
+  const lost: Closed[] = [];
   const reasonCounts = new Map<number, number>();
-  for (let k = 0; k < closed.length; k++) {
-    const row = closed[k] as number;
-    const status = c.status[row];
-    if (status === WON) won.push(row);
-    else if (status === LOST) {
-      lost.push(row);
-      reasonCounts.set(c.lostReason[row] as number, (reasonCounts.get(c.lostReason[row] as number) ?? 0) + 1);
+  for (let k = 0; k < closeRows.length; k++) {
+    const row = closeRows[k] as number;
+    const prior = (closeItems[k] as number) <= PRIOR ? PRIOR - (closeItems[k] as number) : -1;
+    const status = prior >= 0 ? p.status[prior] : c.status[row];
+    if (status !== WON && status !== LOST) continue;
+    const closed: Closed =
+      prior >= 0
+        ? { row, at: p.at[prior] as number, position: p.position[prior] as number, contractMinor: p.contractMinor[prior] as number }
+        : { row, at: c.closedAt[row] as number, position: c.closedPosition[row] as number, contractMinor: c.contractMinor[row] as number };
+    if (status === WON) won.push(closed);
+    else {
+      lost.push(closed);
+      const reason = (prior >= 0 ? p.lostReason[prior] : c.lostReason[row]) as number;
+      reasonCounts.set(reason, (reasonCounts.get(reason) ?? 0) + 1);
     }
   }
   const cycles = new Float64Array(won.length + lost.length);
-  const cycleOf = (row: number): number => ((c.closedAt[row] as number) - (c.leadAt[row] as number)) / DAY_MS;
-  for (let k = 0; k < won.length; k++) cycles[k] = cycleOf(won[k] as number);
-  for (let k = 0; k < lost.length; k++) cycles[won.length + k] = cycleOf(lost[k] as number);
+  const cycleOf = (closed: Closed): number => (closed.at - (c.leadAt[closed.row] as number)) / DAY_MS;
+  for (let k = 0; k < won.length; k++) cycles[k] = cycleOf(won[k] as Closed);
+  for (let k = 0; k < lost.length; k++) cycles[won.length + k] = cycleOf(lost[k] as Closed);
   const reasons = new Map<string, number>();
   for (const [id, count] of reasonCounts) {
     const reason = id < 0 ? 'unknown' : rows.str(id);
     reasons.set(reason, (reasons.get(reason) ?? 0) + count);
   }
-  const list = (ds: number[]) => ds.map((row) => ({ dealId: rows.state.deals.keys.at(row), position: rows.position(c.closedPosition[row] as number) }));
+  const list = (closed: Closed[]) => closed.map(({ row, position }) => ({ dealId: rows.state.deals.keys.at(row), position: rows.position(position) }));
   return {
     won,
     lost,
@@ -223,12 +237,12 @@ function weighted(rows: Rows, open: readonly number[], probabilityOf: (stage: nu
   return pipeline;
 }
 
-function velocity(rows: Rows, open: readonly number[], won: readonly number[], winRate: number | null, meanCycleDays: number | null) {
+function velocity(rows: Rows, open: readonly number[], won: readonly Closed[], winRate: number | null, meanCycleDays: number | null) {
   if (winRate === null || !meanCycleDays) return null;
   const { c } = rows;
   const perCurrency: Record<string, number> = {};
   for (const currency of new Set(open.map((row) => c.currency[row] as number))) {
-    const averageWon = mean(won.filter((row) => c.currency[row] === currency).map((row) => (Number.isNaN(c.contractMinor[row]) ? 0 : (c.contractMinor[row] as number))));
+    const averageWon = mean(won.filter(({ row }) => c.currency[row] === currency).map(({ contractMinor }) => (Number.isNaN(contractMinor) ? 0 : contractMinor)));
     if (averageWon === null) continue;
     const openCount = open.filter((row) => c.currency[row] === currency).length;
     perCurrency[rows.str(currency)] = Math.round((openCount * winRate * averageWon) / meanCycleDays);
@@ -304,8 +318,12 @@ function report(rows: Rows, query: FunnelQuery, slice: string | null, counted: C
     }
   }
 
-  const closedDeals = query.mode === 'cohort' ? deals : counted.dealRows().filter((_, k) => counted.items[k] === CLOSE);
-  const closed = closings(rows, closedDeals, explain);
+  // A cohort's deals by their outcome; a flow's closings of the window, a close a reopen later undid included.
+  const closeAt = query.mode === 'cohort' ? null : Array.from({ length: counted.length }, (_, k) => k).filter((k) => (counted.items[k] as number) <= CLOSE);
+  const closed =
+    closeAt === null
+      ? closings(rows, deals, new Int32Array(deals.length).fill(CLOSE), explain)
+      : closings(rows, closeAt.map((k) => counted.rows[k] as number), closeAt.map((k) => counted.items[k] as number), explain);
   const stageRows: FunnelStageRow[] = stages.map((stage, i) => {
     const count = reached[i] ?? 0;
     const next = i + 1 < stages.length ? (reached[i + 1] ?? 0) : closed.won.length;
@@ -360,6 +378,7 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
   const filter = Object.entries(query.filter ?? {}).filter((f): f is [SliceDimension, string] => f[1] !== undefined);
   const pipelineId = state.strings.find(query.pipelineId);
   const inWindow = (t: number) => t >= query.from && t < query.to;
+  const prior = state.deals.priorCloses.cols;
   // An open deal is placed where it stands: in a cohort, at its lead, as every deal of the cohort; in a flow, at the point in time read (its owner and team now).
   const standsAt = query.mode === 'flow' ? () => Number.POSITIVE_INFINITY : (row: number) => c.leadAt[row] as number;
   for (let row = 0; row < state.deals.size; row++) {
@@ -378,6 +397,11 @@ export function funnel(state: SalesState, query: FunnelQuery): FunnelReport[] {
     }
     const closedAt = c.closedAt[row] as number;
     if (!Number.isNaN(closedAt) && inWindow(closedAt) && rows.passes(row, filter, closedAt)) counted.push(row, closedAt, CLOSE);
+    // A close a reopen undid still happened in its window, with the owner of its moment.
+    for (let close = c.lastPriorClose[row] as number; close >= 0; close = prior.prev[close] as number) {
+      const at = prior.at[close] as number;
+      if (inWindow(at) && rows.passes(row, filter, at)) counted.push(row, at, PRIOR - close);
+    }
   }
   if (!query.sliceBy) return [report(rows, query, null, counted, open)];
   const dimension = query.sliceBy;

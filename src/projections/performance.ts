@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { complaintProvenanceSchema, instantSchema, perCurrencySchema, positionSchema, provenanceSchema } from './answer.js';
 import { complaintsBehind } from './complaints.js';
 import type { ComplaintRecord, ComplaintsState } from './complaints.js';
-import { dealsBehind } from './dealRecord.js';
+import { closingsOf, dealsBehind } from './dealRecord.js';
+import type { Closing } from './dealRecord.js';
 import type { DealRecord, SalesState } from './sales.js';
 import { ownerAt, teamOf } from './sales.js';
 import { DAY_MS, addTo, mean, ratio, round } from './stats.js';
@@ -35,10 +36,12 @@ export const performanceRowSchema = z.object({
 });
 export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 
-type Tally = { leads: DealRecord[]; won: DealRecord[]; lost: DealRecord[]; customers: Set<string> };
+type Tally = { leads: DealRecord[]; won: Closing[]; lost: Closing[]; customers: Set<string> };
 
 const atLead = (d: DealRecord) => d.leadPosition;
-const atClose = (d: DealRecord) => d.closedPosition;
+/** The closings behind a figure, each with the position of its ContractSigned or DealLost. */
+const closingsBehind = (closings: readonly Closing[]) => closings.map((c) => ({ dealId: c.deal.dealId, position: String(c.position) }));
+const cycleDays = (c: Closing) => (c.at - c.deal.leadAt) / DAY_MS;
 
 /**
  * Sales performance per rep or per team over [from, to): a lead counts for whoever found it, a
@@ -61,10 +64,12 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
       const t = tally(creditFor(deal, deal.ownerAtLead, deal.leadAt));
       t?.leads.push(deal);
     }
-    if (deal.closedAt !== null && inWindow(deal.closedAt)) {
-      const rep = deal.status === 'won' ? (deal.ownerAtSigning ?? deal.owner) : ownerAt(deal, deal.closedAt);
-      const t = tally(creditFor(deal, rep, deal.closedAt));
-      if (t) (deal.status === 'won' ? t.won : t.lost).push(deal);
+    // Every closing in the window, a close a reopen later undid included: it happened then, for its owner then.
+    for (const closing of closingsOf(deal)) {
+      if (!inWindow(closing.at)) continue;
+      const rep = closing.status === 'won' && !closing.undone ? (deal.ownerAtSigning ?? deal.owner) : ownerAt(deal, closing.at);
+      const t = tally(creditFor(deal, rep, closing.at));
+      if (t) (closing.status === 'won' ? t.won : t.lost).push(closing);
     }
     for (const rep of new Set([deal.ownerAtLead, ...(deal.ownerChanges ?? []).map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
   }
@@ -78,9 +83,9 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
 
   const rows = [...tallies].map(([id, t]) => {
     const revenue: Record<string, number> = {};
-    for (const d of t.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
-    const averageDealSize = Object.fromEntries(Object.entries(revenue).map(([c, sum]) => [c, Math.round(sum / t.won.filter((d) => d.currency === c).length)]));
-    const cycles = [...t.won, ...t.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS);
+    for (const w of t.won) addTo(revenue, w.deal.currency, w.contractMinor ?? 0);
+    const averageDealSize = Object.fromEntries(Object.entries(revenue).map(([c, sum]) => [c, Math.round(sum / t.won.filter((w) => w.deal.currency === c).length)]));
+    const cycles = [...t.won, ...t.lost].map(cycleDays);
     const raised = [...t.customers].flatMap((customer) => complaintsByCustomer.get(customer) ?? []);
     return {
       id,
@@ -97,8 +102,8 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
         ? {
             provenance: {
               leadsFound: dealsBehind(t.leads, atLead),
-              won: dealsBehind(t.won, atClose),
-              lost: dealsBehind(t.lost, atClose),
+              won: closingsBehind(t.won),
+              lost: closingsBehind(t.lost),
               complaintsOnCustomers: complaintsBehind(raised),
             },
           }
@@ -143,7 +148,7 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
     const first = firstContract.get(deal.customerId);
     if (!first || deal.signedAt < (first.signedAt as number)) firstContract.set(deal.customerId, deal);
   }
-  const rows = new Map<string, { leads: DealRecord[]; won: DealRecord[]; lost: DealRecord[]; acquired: DealRecord[] }>();
+  const rows = new Map<string, { leads: DealRecord[]; won: Closing[]; lost: Closing[]; acquired: DealRecord[] }>();
   const row = (channel: string) => {
     let r = rows.get(channel);
     if (!r) rows.set(channel, (r = { leads: [], won: [], lost: [], acquired: [] }));
@@ -151,13 +156,13 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
   };
   for (const deal of sales.deals.values()) {
     if (inWindow(deal.leadAt)) row(deal.channel).leads.push(deal);
-    if (deal.closedAt !== null && inWindow(deal.closedAt)) (deal.status === 'won' ? row(deal.channel).won : row(deal.channel).lost).push(deal);
+    for (const closing of closingsOf(deal)) if (inWindow(closing.at)) (closing.status === 'won' ? row(deal.channel).won : row(deal.channel).lost).push(closing);
   }
   for (const deal of firstContract.values()) if (inWindow(deal.signedAt as number)) row(deal.channel).acquired.push(deal);
   return [...rows]
     .map(([channel, r]) => {
       const revenue: Record<string, number> = {};
-      for (const d of r.won) addTo(revenue, d.currency, d.contractMinor ?? 0);
+      for (const w of r.won) addTo(revenue, w.deal.currency, w.contractMinor ?? 0);
       return {
         channel,
         leads: r.leads.length,
@@ -165,10 +170,10 @@ export function channelPerformance(sales: SalesState, query: { from: number; to:
         lost: r.lost.length,
         winRate: round(ratio(r.won.length, r.won.length + r.lost.length)),
         revenue,
-        meanCycleDays: round(mean([...r.won, ...r.lost].map((d) => ((d.closedAt as number) - d.leadAt) / DAY_MS))),
+        meanCycleDays: round(mean([...r.won, ...r.lost].map(cycleDays))),
         customersAcquired: r.acquired.length,
         ...(query.explain
-          ? { provenance: { leads: dealsBehind(r.leads, atLead), won: dealsBehind(r.won, atClose), lost: dealsBehind(r.lost, atClose), customersAcquired: dealsBehind(r.acquired, (d) => d.signedPosition) } }
+          ? { provenance: { leads: dealsBehind(r.leads, atLead), won: closingsBehind(r.won), lost: closingsBehind(r.lost), customersAcquired: dealsBehind(r.acquired, (d) => d.signedPosition) } }
           : {}),
       };
     })

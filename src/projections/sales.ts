@@ -136,8 +136,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       c.competitor[row] = s.idOrNull(event.data.competitor);
       return;
     case 'DealReopened': {
-      const closedAt = c.closedAt[row] as number;
-      if (!Number.isNaN(closedAt)) deals.keepPriorClose(row, closedAt);
+      deals.keepPriorClose(row);
       deals.open(row);
       c.reopened[row] = (c.reopened[row] as number) + 1;
       touch(deals, row, event);
@@ -187,7 +186,8 @@ const DEAL_EVENTS = [
 export const salesProjection: Projection<SalesState> = {
   name: 'sales',
   // 6: deals keep the position of their last touch, and their stream's version. 7: so do pipelines, reps and teams.
-  version: 7,
+  // 8: a close a reopen undid keeps its status, position, contract and lost reason.
+  version: 8,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',

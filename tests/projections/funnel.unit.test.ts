@@ -40,7 +40,7 @@ const history = new History()
 
 const state = replay(salesProjection, history.events);
 const july = { pipelineId: 'standard', from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
-const byStage = (rows: { stageId: string }[]) => Object.fromEntries(rows.map((r) => [r.stageId, r]));
+const byStage = <R extends { stageId: string }>(rows: R[]): Record<string, R | undefined> => Object.fromEntries(rows.map((r) => [r.stageId, r]));
 
 describe('funnel', () => {
   describe('cohort of July leads (A, B, C, D, F)', () => {
@@ -204,13 +204,13 @@ describe('funnel', () => {
       expect(byStage(bobs?.stages ?? []).lead).toMatchObject({ reached: 1, meanDaysInStage: 9 });
       expect(byStage(bobs?.stages ?? []).qualified).toMatchObject({ reached: 1, meanDaysInStage: 22 });
       // and, sliced by team, each team's time in stage is its own visits': north X3's 4 and 26 days, south X4's 9 and 22
-      const teams = Object.fromEntries(funnel(after, { ...year, sliceBy: 'team' }).map((r) => [r.slice, byStage(r.stages)]));
+      const teams = Object.fromEntries(funnel(after, { ...year, sliceBy: 'team' }).map((r) => [r.slice ?? '', byStage(r.stages)]));
       expect([teams.north?.lead?.meanDaysInStage, teams.north?.qualified?.meanDaysInStage]).toEqual([4, 26]);
       expect([teams.south?.lead?.meanDaysInStage, teams.south?.qualified?.meanDaysInStage]).toEqual([9, 22]);
     });
 
     it('gives a month in which no stage was entered no time in stage, though a deal closed in it', () => {
-      const months = Object.fromEntries(funnel(after, { ...year, sliceBy: 'month' }).map((r) => [r.slice, r]));
+      const months = Object.fromEntries(funnel(after, { ...year, sliceBy: 'month' }).map((r) => [r.slice ?? '', r]));
       expect(months['2026-05']).toMatchObject({ won: 1 });
       expect(months['2026-05']?.stages.map((s) => [s.reached, s.meanDaysInStage])).toEqual([[0, null], [0, null], [0, null], [0, null]]);
     });
@@ -219,9 +219,58 @@ describe('funnel', () => {
       // before the win, X3 is open and bob's: 80 000 × 50 % + 30 000 × 25 %
       const [bobs] = funnel(beforeTheWin, { ...year, filter: { owner: 'bob' } });
       expect(bobs).toMatchObject({ open: 2, weightedPipeline: { EUR: 47_500 } });
-      const owners = Object.fromEntries(funnel(beforeTheWin, { ...year, sliceBy: 'owner' }).map((r) => [r.slice, r]));
+      const owners = Object.fromEntries(funnel(beforeTheWin, { ...year, sliceBy: 'owner' }).map((r) => [r.slice ?? '', r]));
       expect(owners.bob).toMatchObject({ open: 2, weightedPipeline: { EUR: 47_500 } });
       expect(owners.ann).toMatchObject({ open: 0, weightedPipeline: {} });
+    });
+  });
+
+  describe('a close a reopen undid', () => {
+    /*
+     * 2026, ann. X1 lead 02-01, lost 02-20 (competitor), reopened 04-01 into lead, won 06-01 for 60 000.
+     *            W  lead 08-01, won 08-05 for 10 000, reopened 08-10 into negotiation, lost 08-20 (timing).
+     */
+    const h = new History()
+      .standardPipeline()
+      .rep('ann', 'north')
+      .customer('acme')
+      .lead('X1', '2026-02-01', { amount: 50_000 })
+      .lose('X1', 'competitor', 'lead', '2026-02-20')
+      .add('X1', { type: 'DealReopened', data: { reason: 'back', stageId: 'lead' } }, '2026-04-01')
+      .sign('X1', 60_000, '2026-06-01', 'lead')
+      .lead('W', '2026-08-01', { amount: 10_000 })
+      .sign('W', 10_000, '2026-08-05', 'lead')
+      .add('W', { type: 'DealReopened', data: { reason: 'contract voided', stageId: 'negotiation' } }, '2026-08-10')
+      .lose('W', 'timing', 'negotiation', '2026-08-20');
+    const reopened = replay(salesProjection, h.events);
+    const flow = (from: string, to: string) => funnel(reopened, { pipelineId: 'standard', from: day(`${from}T00:00:00Z`), to: day(`${to}T00:00:00Z`), mode: 'flow', explain: true })[0];
+
+    it('still counts as a closing of the window it happened in, with its own cycle and reason', () => {
+      // February: X1's loss, 19 days after its lead, though X1 was reopened in April and won in June
+      expect(flow('2026-02-01', '2026-03-01')).toMatchObject({ won: 0, lost: 1, winRate: 0, meanCycleDays: 19, lostReasons: [{ reason: 'competitor', count: 1 }] });
+      // 08-01 to 08-08: W's win, though reopened on 08-10 and lost
+      expect(flow('2026-08-01', '2026-08-08')).toMatchObject({ won: 1, lost: 0, winRate: 1, meanCycleDays: 4 });
+    });
+
+    it('counts each closing of a deal closed twice in the window, and explains each with its own event', () => {
+      // the year: X1 lost (19 days) and won (120 days), W won (4 days) and lost (19 days)
+      const year = flow('2026-01-01', '2027-01-01');
+      expect(year).toMatchObject({ won: 2, lost: 2, winRate: 0.5, meanCycleDays: 40.5, medianCycleDays: 19 });
+      const positions = (deal: string, type: string) => h.events.filter((e) => e.streamId === `deal-${deal}` && e.type === type).map((e) => String(e.position));
+      expect(year?.provenance?.lost.map((p) => [p.dealId, p.position]).sort()).toEqual([['W', ...positions('W', 'DealLost')], ['X1', ...positions('X1', 'DealLost')]].sort());
+      expect(year?.provenance?.won.map((p) => [p.dealId, p.position]).sort()).toEqual([['W', ...positions('W', 'ContractSigned')], ['X1', ...positions('X1', 'ContractSigned')]].sort());
+    });
+
+    it('is what the deal was before the reopen, as read at a point in time before it', () => {
+      const before = funnel(replay(salesProjection, h.events.filter((e) => e.occurredAt < day('2026-03-31T00:00:00Z'))), {
+        pipelineId: 'standard',
+        from: day('2026-02-01T00:00:00Z'),
+        to: day('2026-03-01T00:00:00Z'),
+        mode: 'flow',
+      })[0];
+      const { stages: _stages, ...now } = flow('2026-02-01', '2026-03-01') ?? {};
+      const { stages: _then, ...then } = before ?? {};
+      expect({ ...now, provenance: undefined }).toEqual({ ...then, provenance: undefined });
     });
   });
 

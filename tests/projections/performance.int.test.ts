@@ -91,6 +91,44 @@ describe('channels', () => {
   });
 });
 
+describe('a close a reopen undid', () => {
+  /*
+   * 2026; ann in north, bo in south. R (ann, referral): lead 02-01, lost 02-20 (price), reassigned to bo 03-15,
+   * reopened 04-01, won 06-01 by bo for 60 000.
+   */
+  const reopened = new History()
+    .standardPipeline()
+    .rep('ann', 'north')
+    .rep('bo', 'south')
+    .lead('R', '2026-02-01', { channel: 'referral' })
+    .lose('R', 'price', 'lead', '2026-02-20')
+    .add('R', { type: 'DealReassigned', data: { fromRepId: 'ann', toRepId: 'bo', reason: 'coverage' } }, '2026-03-15')
+    .add('R', { type: 'DealReopened', data: { reason: 'budget back', stageId: 'lead' } }, '2026-04-01')
+    .sign('R', 60_000, '2026-06-01', 'lead');
+  const state = replay(salesProjection, reopened.events);
+  const none = replay(complaintsProjection, []);
+  const window = (from: string, to: string) => ({ from: day(`${from}T00:00:00Z`), to: day(`${to}T00:00:00Z`) });
+  const lossOfR = { dealId: 'R', position: String(reopened.events.find((e) => e.type === 'DealLost')?.position) };
+
+  it('still counts in the window it happened in, for the owner then, in performance and in channels', () => {
+    const february = window('2026-02-01', '2026-03-01');
+    const reps = salesPerformance(state, none, { by: 'rep', ...february, explain: true });
+    expect(reps.find((r) => r.id === 'ann')).toMatchObject({ leadsFound: 1, won: 0, lost: 1, winRate: 0, meanCycleDays: 19, provenance: { lost: [lossOfR] } });
+    expect(reps.find((r) => r.id === 'bo')).toMatchObject({ won: 0, lost: 0 });
+    expect(salesPerformance(state, none, { by: 'team', ...february }).find((r) => r.id === 'north')).toMatchObject({ lost: 1 });
+    expect(channelPerformance(state, { ...february, explain: true })).toMatchObject([{ channel: 'referral', leads: 1, won: 0, lost: 1, winRate: 0, provenance: { lost: [lossOfR] } }]);
+  });
+
+  it('counts the win that came after the reopen for its own owner, and both closings over the year', () => {
+    const year = window('2026-01-01', '2027-01-01');
+    expect(salesPerformance(state, none, { by: 'rep', ...year })).toEqual([
+      expect.objectContaining({ id: 'bo', won: 1, lost: 0, revenue: { EUR: 60_000 }, meanCycleDays: 120 }),
+      expect.objectContaining({ id: 'ann', leadsFound: 1, won: 0, lost: 1 }),
+    ]);
+    expect(channelPerformance(state, year)).toMatchObject([{ channel: 'referral', won: 1, lost: 1, winRate: 0.5, revenue: { EUR: 60_000 }, meanCycleDays: 69.5 }]);
+  });
+});
+
 describe('channels, explained', () => {
   it('names the deals behind each count, and for customers acquired the first contract', () => {
     const rows = channelPerformance(sales, { ...july, explain: true });
