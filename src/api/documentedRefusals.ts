@@ -54,7 +54,6 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
     refusals.push([404, `${code}: no such ${code.split('_')[0]?.toLowerCase()}${route.method === 'GET' ? ' at the point in time read' : ''}`]);
   }
   if (route.command) refusals.push([409, 'STREAM_VERSION_CONFLICT: another writer moved the stream on, again at each of the server\'s retries; `currentVersion` says where it is. DUPLICATE_EVENT_ID: an event id already stored, not by a retry of this request']);
-  if (route.url === '/projections/:name/rebuild') refusals.push([409, 'REBUILD_RUNNING: that projection is already rebuilding']);
   if ('if-match' in headers) refusals.push([412, 'STALE_IF_MATCH: the resource is at none of the If-Match versions; `currentVersion` says where it is']);
   if (takesBody) {
     refusals.push([413, 'FST_ERR_CTP_BODY_TOO_LARGE: a body over the server\'s limit (1 MiB)']);

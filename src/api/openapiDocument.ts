@@ -28,11 +28,14 @@ export const documentRoute: SwaggerTransform<FastifySchema> = (input) => {
     resourceNotFound: (route.config as { resourceNotFound?: string } | undefined)?.resourceNotFound,
     command: response['200'] === commandResultSchema || response['201'] === commandResultSchema,
   });
-  // Success first, then the refusals by status, then the ranges for anything else.
-  const ranges = Object.entries(response)
-    .filter(([status]) => !/^[123]/.test(status))
+  // Success first, then the refusals by status (one the route declares itself stands over the one worked out), then the ranges for anything else.
+  const declared = Object.entries(response);
+  const success = declared.filter(([status]) => /^[123]/.test(status));
+  const refused = Object.entries({ ...refusals, ...Object.fromEntries(declared.filter(([status]) => /^[45]\d\d$/.test(status))) }).sort(([a], [b]) => Number(a) - Number(b));
+  const ranges = declared
+    .filter(([status]) => /^[45]xx$/i.test(status))
     .map(([status, answer]) => [status, RANGES[status] !== undefined && answer === problemSchema ? problemSchema.describe(RANGES[status]) : answer]);
-  const ordered = Object.fromEntries([...Object.entries(response).filter(([status]) => /^[123]/.test(status)), ...Object.entries(refusals), ...ranges]);
+  const ordered = Object.fromEntries([...success, ...refused, ...ranges]);
   return jsonSchemaTransform({ ...input, schema: { ...schema, response: ordered } });
 };
 

@@ -82,7 +82,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: { store: EventStor
     '/projections/:name/rebuild',
     {
       onRequest: requireRole('admin'),
-      schema: { summary: 'Rebuild a projection from the first event (runs in the background; follow it in GET /projections)', tags: ['operations'], security: [{ bearer: [] }], params: z.object({ name: z.string() }), response: { 202: z.object({ projection: z.string(), started: z.boolean() }), '4xx': problemSchema } },
+      schema: { summary: 'Rebuild a projection from the first event (runs in the background; follow it in GET /projections)', tags: ['operations'], security: [{ bearer: [] }], params: z.object({ name: z.string() }), response: { 202: z.object({ projection: z.string(), started: z.boolean() }), 409: problemSchema.describe('REBUILD_RUNNING: that projection is already rebuilding'), '4xx': problemSchema } },
     },
     async (request, reply) => {
       const { name } = request.params;
