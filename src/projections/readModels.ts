@@ -1,6 +1,7 @@
 import { refuse } from '../domain/errors.js';
 import type { EventStore, Position } from '../eventstore/port.js';
 import type { Answer } from './answer.js';
+import { AnswerCache } from './answerCache.js';
 import { complaintStats, complaintsProjection } from './complaints.js';
 import type { ComplaintSla } from './complaints.js';
 import { customersProjection } from './customers.js';
@@ -37,14 +38,16 @@ const LIVE_CACHE_ENTRIES = 256;
 
 export class ReadModels {
   /** Live answers by view, arguments and log position: a new event changes the key, so nothing stale is served. */
-  private readonly cache = new Map<string, { at: number; answer: Promise<unknown> }>();
+  private readonly cache: AnswerCache;
 
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly store: EventStore,
     private readonly clock: () => Date,
     private readonly settings: ReadModelSettings = {},
-  ) {}
+  ) {
+    this.cache = new AnswerCache(settings.liveCacheMs ?? 1000, LIVE_CACHE_ENTRIES);
+  }
 
   /**
    * Serves a live read from the cache when the same read was answered at the same log position
@@ -52,17 +55,8 @@ export class ReadModels {
    * date, are then at most that old). Point-in-time reads are not cached.
    */
   private cached<T>(view: string, args: unknown, at: PointInTime, compute: () => Promise<T>): Promise<T> {
-    const ttl = this.settings.liveCacheMs ?? 1000;
-    if (ttl <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return compute();
-    const key = `${view}|${String(this.runner.livePosition)}|${JSON.stringify(args)}`;
-    const now = this.clock().getTime();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < ttl) return hit.answer as Promise<T>;
-    const answer = compute();
-    this.cache.set(key, { at: now, answer });
-    answer.catch(() => this.cache.delete(key));
-    if (this.cache.size > LIVE_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    return answer;
+    if ((this.settings.liveCacheMs ?? 1000) <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return compute();
+    return this.cache.answer(`${view}|${String(this.runner.livePosition)}|${JSON.stringify(args)}`, this.clock().getTime(), compute);
   }
 
   /** One projection's state at a point in time. */
