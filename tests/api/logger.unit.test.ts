@@ -1,18 +1,49 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACTED_PATHS } from '../../src/api/logger.js';
+import { REDACTED_PATHS, loggerOptions, redactedUrl } from '../../src/api/logger.js';
+import { buildServer } from '../../src/api/server.js';
+import { createMemoryStore } from '../../src/eventstore/memory.js';
+
+function aSink() {
+  let output = '';
+  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => ((output += chunk.toString()), done()) });
+  return { stream, output: () => output };
+}
 
 describe('logs', () => {
   it('never contain the authorization header or customers’ contact details', () => {
-    let output = '';
-    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((output += chunk.toString()), done()) });
-    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const sink = aSink();
+    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink.stream);
     log.info({ req: { headers: { authorization: 'Bearer spe_secret' }, body: { name: 'Acme' } } }, 'request');
     log.info({ customer: { name: 'Acme', contact: { email: 'eva@acme.example', phone: '+46 8 1' } } }, 'registered');
     log.info({ command: { data: { email: 'ann@example.com' } } }, 'nested');
-    expect(output).not.toMatch(/spe_secret|eva@acme|\+46 8 1|ann@example/);
-    expect(output).toContain('[redacted]');
-    expect(output).toContain('"name":"Acme"');
+    expect(sink.output()).not.toMatch(/spe_secret|eva@acme|\+46 8 1|ann@example/);
+    expect(sink.output()).toContain('[redacted]');
+    expect(sink.output()).toContain('"name":"Acme"');
+  });
+
+  it('given contact details a client put in a query string, when the request is logged, then their values are not', async () => {
+    const sink = aSink();
+    const options = loggerOptions('info', false);
+    const app = await buildServer({ store: createMemoryStore(), logger: typeof options === 'object' ? { ...options, stream: sink.stream } : options });
+
+    await app.inject({ method: 'GET', url: '/health?email=eva%40acme.example&Contact.Phone=%2B46%208%201&contact%5Bperson%5D=Eva&asOf=2026-07-01' });
+    await app.close();
+
+    expect(sink.output()).toContain('"msg":"incoming request"');
+    expect(sink.output()).not.toMatch(/eva%40acme|%2B46|=Eva/);
+    expect(sink.output()).toContain('/health?email=[redacted]&Contact.Phone=[redacted]&contact%5Bperson%5D=[redacted]&asOf=2026-07-01');
+  });
+});
+
+describe('redactedUrl', () => {
+  it('leaves a URL without contact parameters as it was sent', () => {
+    expect(redactedUrl('/deals?owner=ann&limit=5&cursor=a%2Fb')).toBe('/deals?owner=ann&limit=5&cursor=a%2Fb');
+    expect(redactedUrl('/deals/d1')).toBe('/deals/d1');
+  });
+
+  it('redacts by the decoded name, and survives names that do not decode', () => {
+    expect(redactedUrl('/x?%65mail=a&%E0%A4%A=1&phone')).toBe('/x?%65mail=[redacted]&%E0%A4%A=1&phone=[redacted]');
   });
 });
