@@ -10,6 +10,7 @@ import { isDomainError } from '../domain/errors.js';
 import type { TargetCommand } from '../domain/target/commands.js';
 import { DEFAULT_RESERVATION_STALE_AFTER_MS } from '../domain/shared/reservation.js';
 import { targetKey } from '../domain/target/decider.js';
+import type { EventStore } from '../eventstore/port.js';
 import type { Aggregate } from './aggregates.js';
 import { complaints, customerNames, customers, deals, pipelines, reps, targetKeys, targets, teams } from './aggregates.js';
 import { AggregateCache } from './aggregateCache.js';
@@ -187,12 +188,18 @@ function withoutKey(metadata: CommandMetadata): CommandMetadata {
 /** The business time the standard pipeline is defined at: the start of the epoch, before any fact. */
 export const STANDARD_PIPELINE_SINCE = '1970-01-01T00:00:00.000Z';
 
-/** The `standard` pipeline of DESIGN.md §1 exists from the first start; later starts find it there. */
-export async function ensureStandardPipeline(service: CommandService): Promise<void> {
+/**
+ * The `standard` pipeline of DESIGN.md §1 exists from the first start; later starts find it there.
+ * A stream that holds anything is left alone: it may have been defined later in business time (a
+ * seeded history) or changed since, and a definition dated before its last event would be refused.
+ */
+export async function ensureStandardPipeline(service: CommandService, store: EventStore): Promise<void> {
+  if ((await store.readStream(`${pipelines.category}-${STANDARD_PIPELINE_ID}`, { limit: 1 })).length > 0) return;
   try {
     // Defined for all of business time: facts entered back-dated (an import of last year's deals) move through its stages, and a read as of their time finds it.
     await service.pipeline(STANDARD_PIPELINE_ID, { type: 'DefinePipeline', data: standardPipeline }, { actor: 'system', occurredAt: STANDARD_PIPELINE_SINCE });
   } catch (error) {
+    // Another process defined it first.
     if (!(isDomainError(error) && error.code === 'PIPELINE_ALREADY_DEFINED')) throw error;
   }
 }

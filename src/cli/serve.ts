@@ -35,7 +35,7 @@ export async function serve(config: Config): Promise<void> {
     maxConflictRetries: config.COMMAND_CONFLICT_RETRIES,
     lossReasons: config.LOSS_REASONS,
   });
-  await ensureStandardPipeline(commands);
+  await ensureStandardPipeline(commands, store);
   const snapshots = openSnapshotStore(config);
   let app: FastifyInstance | null = null;
   const runner = new ProjectionRunner({

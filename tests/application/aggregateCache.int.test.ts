@@ -26,7 +26,7 @@ async function twoProcesses() {
   const storeB = openSqliteStore({ file, now: clock.now });
   const a = service(counted);
   const engine = { store: storeA, service: a, clock, deps: { store: counted, clock: clock.now, newId: ulid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 } };
-  await ensureStandardPipeline(a);
+  await ensureStandardPipeline(a, storeA);
   await aSalesOrg(engine);
   return { a, b: service(storeB), store: storeA, reads, close: async () => (await storeA.close(), await storeB.close()) };
 }

@@ -38,10 +38,23 @@ describe('command handling on the sqlite store', () => {
   it('defines the standard pipeline once, whatever the number of starts', async () => {
     const engine = await anEngine({ dir });
     const { ensureStandardPipeline } = await import('../../src/application/commandService.js');
-    await ensureStandardPipeline(engine.service);
+    await ensureStandardPipeline(engine.service, engine.store);
     const stored = await engine.store.readStream('pipeline-standard');
     expect(stored.map((e) => e.type)).toEqual(['PipelineDefined']);
     expect((stored[0]?.data as { stages: { stageId: string }[] }).stages.map((s) => s.stageId)).toEqual(['lead', 'qualified', 'proposal', 'negotiation']);
+    await engine.store.close();
+  });
+
+  it('given a standard pipeline changed since it was defined, when the engine starts again, then it starts and appends nothing', async () => {
+    // A stage added in June 2026: a definition dated 1970 would be before the stream's last event, and refused.
+    const engine = await anEngine({ dir });
+    const { ensureStandardPipeline } = await import('../../src/application/commandService.js');
+    await engine.service.pipeline('standard', { type: 'AddStage', data: { stage: { stageId: 'demo', name: 'Demo', probability: 0.4 }, beforeStageId: 'proposal' } }, as('maria', { occurredAt: '2026-06-01T10:00:00.000Z' }));
+    const before = await engine.store.readStream('pipeline-standard');
+
+    await ensureStandardPipeline(engine.service, engine.store);
+
+    expect(await engine.store.readStream('pipeline-standard')).toEqual(before);
     await engine.store.close();
   });
 

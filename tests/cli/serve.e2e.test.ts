@@ -19,6 +19,18 @@ async function readyWithin(port: number, ms: number): Promise<boolean> {
 }
 
 describe('serve, as an operator runs it', () => {
+  it('serves a store filled by seed, whose standard pipeline the generator defined at its own time', async () => {
+    const dir = join(dataDir, 'seeded');
+    expect((await startEngine(['seed', '--events', '3000', '--seed', '7'], { DATA_DIR: dir }).exited).code).toBe(0);
+
+    const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: dir });
+    const port = await listeningPort(engine);
+
+    expect(await readyWithin(port, 20_000)).toBe(true);
+    engine.child.kill('SIGTERM');
+    expect(await engine.exited).toEqual({ code: 0, signal: null });
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('serves health and readiness on the sqlite store and shuts down on %s', async (signal) => {
     const dir = join(dataDir, signal);
     const engine = startEngine(['serve'], { PORT: '0', DATA_DIR: dir });

@@ -30,7 +30,7 @@ export async function anApi(dir: string, options: { rateLimitPerMinute?: number;
   const file = join(dir, `${ulid()}.db`);
   const store = openSqliteStore({ file, pollIntervalMs: 10 });
   const commands = createCommandService({ store, clock: () => new Date(), newId: newUlid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 });
-  await ensureStandardPipeline(commands);
+  await ensureStandardPipeline(commands, store);
   const snapshots = openSqliteSnapshotStore(file);
   const runner = new ProjectionRunner({ store, snapshots, projections: liveProjections });
   await runner.start();

@@ -36,7 +36,7 @@ export async function anEngine(options: { dir?: string; maxConflictRetries?: num
     maxConflictRetries: options.maxConflictRetries ?? 10,
   };
   const service = createCommandService(deps);
-  await ensureStandardPipeline(service);
+  await ensureStandardPipeline(service, store);
   return { store, service, clock, deps };
 }
 
