@@ -94,6 +94,28 @@ function earlierResult(streamId: string, loaded: Loaded<unknown>, actor: string,
   return { streamId, ...earlier.answer, replayed: true };
 }
 
+/**
+ * The store found these very events stored already: their ids come from the idempotency key, so
+ * another request under it wrote them first, perhaps through another process. This one wrote
+ * nothing, and the fold it decided on may be behind them (kept from before the other's append):
+ * it is read again, and the first answer is given from what is stored, as a retry's is.
+ */
+async function answeredBefore<S, C, E, X>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<S, C, E, X>,
+  streamId: string,
+  decidedOn: Loaded<S>,
+  metadata: CommandMetadata,
+  hash: string | undefined,
+  stored: Answered,
+): Promise<CommandResult> {
+  deps.cache?.forget(streamId, decidedOn);
+  const fresh = await loadAggregate(deps.store, aggregate, streamId);
+  deps.cache?.set(streamId, fresh);
+  const first = metadata.idempotencyKey && hash !== undefined ? earlierResult(streamId, fresh, metadata.actor, metadata.idempotencyKey, hash) : null;
+  return first ?? { streamId, ...stored, replayed: true };
+}
+
 type Decision<S, E> = { loaded: Loaded<S>; events: E[]; now: Date; occurredAt: Date } | { replay: CommandResult };
 
 /**
@@ -182,6 +204,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
     try {
       const appended = await deps.store.appendToStream(streamId, newEvents, { expectedVersion: loaded.version ?? 'noStream' });
       const answer: Answered = { streamVersion: appended.nextExpectedVersion, position: appended.position, events: newEvents.map((e) => ({ eventId: e.eventId, type: e.type })) };
+      if (appended.alreadyStored) return await answeredBefore(deps, aggregate, streamId, loaded, metadata, hash, answer);
       deps.cache?.set(streamId, {
         state: events.reduce(aggregate.decider.evolve, loaded.state),
         version: appended.nextExpectedVersion,

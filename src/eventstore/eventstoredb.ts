@@ -123,7 +123,7 @@ export function openEventStoreDb(options: EventStoreDbOptions): EventStore {
         });
         // An idempotent retry is answered without a position: read the one it was stored at.
         const position = result.position ? packPosition(result.position) : await lastPositionOf(streamId);
-        return { nextExpectedVersion: Number(result.nextExpectedRevision), position };
+        return { nextExpectedVersion: Number(result.nextExpectedRevision), position, alreadyStored: result.position === undefined };
       } catch (error) {
         throw mapError(error, streamId, expectedVersion);
       }

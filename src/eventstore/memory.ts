@@ -36,7 +36,7 @@ export function createMemoryStore(options: { now?: () => Date } = {}): EventStor
     if (retryVersion !== null) {
       const last = stream[retryVersion];
       if (!last) throw new Error(`memory store lost event at ${streamId}@${retryVersion}`);
-      return { nextExpectedVersion: retryVersion, position: last.position };
+      return { nextExpectedVersion: retryVersion, position: last.position, alreadyStored: true };
     }
     const current = stream.length === 0 ? null : stream.length - 1;
     checkExpectedVersion(streamId, expectedVersion, current);
@@ -59,7 +59,7 @@ export function createMemoryStore(options: { now?: () => Date } = {}): EventStor
     }
     streams.set(streamId, stream);
     notifier.notify();
-    return { nextExpectedVersion: stream.length - 1, position: BigInt(log.length) };
+    return { nextExpectedVersion: stream.length - 1, position: BigInt(log.length), alreadyStored: false };
   }
 
   function readAllSync({ after, filter, limit = DEFAULT_READ_ALL_LIMIT }: ReadAllOptions): RecordedEvent[] {

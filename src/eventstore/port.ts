@@ -63,6 +63,11 @@ export type AppendResult = {
   nextExpectedVersion: number;
   /** Position of the last event of this append. */
   position: Position;
+  /**
+   * True when these very events (the same ids) were already stored by an earlier append that this
+   * one repeats: nothing was written, and the version and position are those of the events stored.
+   */
+  alreadyStored: boolean;
 };
 
 export type EventFilter = {

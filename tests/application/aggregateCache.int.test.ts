@@ -75,6 +75,22 @@ describe('folds kept between commands', () => {
     await close();
   });
 
+  it('given a retry another process stored first, when this process decides its next command, then it decides on the stream as stored', async () => {
+    const { a, b, store, close } = await twoProcesses();
+    await a.deal('d1', aLead('d1'), as('ann'));
+    await b.deal('d1', offer(500_00), as('ann'));
+    const first = await b.deal('d1', offer(600_00), as('ann', { idempotencyKey: 'k' }));
+
+    // a still keeps the fold of version 0: the retry's events are found stored, not written again
+    const retry = await a.deal('d1', offer(600_00), as('ann', { idempotencyKey: 'k' }));
+    await a.deal('d1', offer(700_00), as('ann'));
+
+    expect(retry).toEqual({ ...first, replayed: true });
+    const offers = (await store.readStream('deal-d1')).filter((e) => e.type === 'OfferMade').map((e) => [e.data.round, (e.data.amount as { amountMinor: number }).amountMinor]);
+    expect(offers).toEqual([[1, 500_00], [2, 600_00], [3, 700_00]]);
+    await close();
+  });
+
   it('answer a no-op with the stream as the store holds it', async () => {
     const file = join(dir, `${ulid()}.db`);
     const clock = aClock();

@@ -106,6 +106,8 @@ describe('command handling on the sqlite store', () => {
         engine.service.deal('d1', offer, as('ann', { idempotencyKey: 'offer-1' })),
       ]);
       expect(a.events).toEqual(b.events);
+      // one of them wrote; the other is told its events were stored already
+      expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
       expect((await engine.store.readStream('deal-d1')).map((e) => e.type)).toEqual(['LeadFound', 'OfferMade']);
       await engine.store.close();
     });

@@ -131,6 +131,7 @@ export function describeEventStoreContract(
         const first = await store.appendToStream(stream, events, { expectedVersion: 'noStream' });
         const retry = await store.appendToStream(stream, events, { expectedVersion: 'noStream' });
         expect(retry.nextExpectedVersion).toBe(first.nextExpectedVersion);
+        expect([first.alreadyStored, retry.alreadyStored]).toEqual([false, true]);
         expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
       });
 
@@ -139,7 +140,7 @@ export function describeEventStoreContract(
         const events = someEvents(2);
         await store.appendToStream(stream, events, { expectedVersion: 'any' });
         const retry = await store.appendToStream(stream, events, { expectedVersion: 'any' });
-        expect(retry.nextExpectedVersion).toBe(1);
+        expect(retry).toMatchObject({ nextExpectedVersion: 1, alreadyStored: true });
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
@@ -149,7 +150,7 @@ export function describeEventStoreContract(
         await store.appendToStream(stream, events, { expectedVersion: 'noStream' });
         await store.appendToStream(stream, someEvents(1), { expectedVersion: 1 });
         const retry = await store.appendToStream(stream, events, { expectedVersion: 'noStream' });
-        expect(retry.nextExpectedVersion).toBe(1);
+        expect(retry).toMatchObject({ nextExpectedVersion: 1, alreadyStored: true });
         expect(await store.readStream(stream)).toHaveLength(3);
       });
     });

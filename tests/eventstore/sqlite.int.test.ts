@@ -142,7 +142,7 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('the same append sent twice at once is stored once, and both callers get the same answer', async () => {
+  it('the same append sent twice at once is stored once: both callers get its version and position, the second told it was stored already', async () => {
     const store = openSqliteStore({ file: aFile() });
     const stream = aStream();
     const events = someEvents(3);
@@ -150,7 +150,8 @@ describe('sqlite store', () => {
       store.appendToStream(stream, events, { expectedVersion: 'any' }),
       store.appendToStream(stream, events, { expectedVersion: 'any' }),
     ]);
-    expect(second).toEqual(first);
+    expect(first).toEqual({ nextExpectedVersion: 2, position: 3n, alreadyStored: false });
+    expect(second).toEqual({ ...first, alreadyStored: true });
     expect(await store.readStream(stream)).toHaveLength(3);
     await store.close();
   });
@@ -243,7 +244,7 @@ describe('sqlite store', () => {
       '2026-07-01T11:00:00.000Z',
     ]);
     expect(events.map((e) => e.position)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i + 1)));
-    expect(last).toEqual({ nextExpectedVersion: 1, position: 12n });
+    expect(last).toEqual({ nextExpectedVersion: 1, position: 12n, alreadyStored: false });
     await store.close();
   });
 

@@ -161,7 +161,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     const stored = pending.events.map((e) => storedById.get(e.eventId));
     const version = matchIdempotentRetry(pending.streamId, pending.events, stored);
     const last = stored[stored.length - 1];
-    return version === null || !last ? null : { nextExpectedVersion: version, position: BigInt(last.position) };
+    return version === null || !last ? null : { nextExpectedVersion: version, position: BigInt(last.position), alreadyStored: true };
   }
 
   /**
@@ -172,7 +172,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   function settle(pending: PendingAppend, outcome: AppendOutcome | undefined): void {
     try {
       if (outcome === undefined) throw new StoreUnavailableError(`append to ${pending.streamId}: the writer gave no answer for it`);
-      if (outcome.kind === 'written') return pending.resolve({ nextExpectedVersion: outcome.version, position: BigInt(outcome.position) });
+      if (outcome.kind === 'written') return pending.resolve({ nextExpectedVersion: outcome.version, position: BigInt(outcome.position), alreadyStored: false });
       const failure = outcome.kind === 'failed' ? new Database.SqliteError(outcome.message, outcome.code) : null;
       if (failure && !isUniqueViolationOn(failure, 'events.event_id')) throw failure;
       const retry = retryResult(pending);
