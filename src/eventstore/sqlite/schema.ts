@@ -4,7 +4,9 @@ const SCHEMA_VERSION = 1;
 
 /**
  * Append-only by construction: the triggers make any UPDATE or DELETE of an event fail, whoever
- * issues it (this code, a CLI, a person with the sqlite3 shell).
+ * issues it (this code, a CLI, a person with the sqlite3 shell). They stop a mistaken statement,
+ * not a writer of the file set on a change: INSERT OR REPLACE deletes without firing a trigger
+ * (unless recursive_triggers is on), and a trigger can be dropped.
  */
 const DDL = `
 CREATE TABLE IF NOT EXISTS events (
