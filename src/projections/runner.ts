@@ -1,3 +1,4 @@
+import { setImmediate as giveWay } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
@@ -282,6 +283,9 @@ export class ProjectionRunner {
         replayed += 1;
       }
       if (batch.length < BATCH) break;
+      // Between batches the event loop answers other requests: a replay of a million events took
+      // seconds, during which even /health waited (the store's reads settle without I/O).
+      await giveWay();
     }
     return { state, position: after ?? null, replayed, from: snapshot ? snapshot.meta.position : 'start' };
   }
@@ -326,6 +330,7 @@ export class ProjectionRunner {
         }
         if (batch.length === BATCH * 5) {
           report(false, head);
+          await giveWay();
           continue;
         }
         // The log was read to `head`: every event up to it is in the fresh state (those of other types do not matter).
