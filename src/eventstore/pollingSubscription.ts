@@ -42,14 +42,15 @@ const BATCH = 500;
 
 /**
  * Catch-up then live, for stores that can be read by position: read batches after the last
- * delivered position until a short batch, then wait for an append (or the poll interval, which
- * is how appends by another process on the same file are seen) and read again. Always reading
- * after the last delivered position is what makes it gap-free and duplicate-free.
+ * position read until a short batch, then wait for an append (or the poll interval, which is how
+ * appends by another process on the same file are seen) and read again. Always reading after the
+ * last position read is what makes it gap-free and duplicate-free. `keep` delivers only some of
+ * the events read; the others still move the position on.
  */
 export function pollingSubscription(
   readBatch: BatchReader,
   notifier: AppendNotifier,
-  options: { after?: Position; pollIntervalMs: number | null },
+  options: { after?: Position; pollIntervalMs: number | null; keep?: (event: RecordedEvent) => boolean },
 ): Subscription {
   const abort = new AbortController();
   let after = options.after;
@@ -61,7 +62,7 @@ export function pollingSubscription(
       for (const event of batch) {
         if (abort.signal.aborted) return;
         after = event.position;
-        yield event;
+        if (options.keep === undefined || options.keep(event)) yield event;
       }
       if (batch.length < BATCH) await notifier.wait(seen, options.pollIntervalMs, abort.signal);
     }

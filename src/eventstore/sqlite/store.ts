@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { checkExpectedVersion, matchIdempotentRetry, validateAppend } from '../appendRules.js';
 import { StoreClosedError, StoreUnavailableError } from '../errors.js';
 import { AppendNotifier, pollingSubscription } from '../pollingSubscription.js';
-import { DEFAULT_READ_ALL_LIMIT } from '../port.js';
+import { DEFAULT_READ_ALL_LIMIT, categoryOf } from '../port.js';
+import { matchesFilter } from '../reading.js';
 import type {
   AppendResult,
   EventMetadata,
@@ -309,13 +310,17 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       ensureOpen();
       // A short read of what this process wrote last only makes the subscription wait for the next
       // append or poll, as it does after any read: another process's later events are read then.
-      const unfiltered = options.filter === undefined;
       const read = async (after: Position | undefined, limit: number): Promise<RecordedEvent[]> => {
         if (closed) return [];
-        const held = unfiltered && after !== undefined ? recent.after(Number(after), limit) : null;
-        return held ?? readAllSync({ after, filter: options.filter, limit });
+        const held = after !== undefined ? recent.after(Number(after), limit) : null;
+        return held ?? readAllSync({ after, limit });
       };
-      return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs });
+      // Every event is read, and the filter picks: read by the filter, the subscription would go on
+      // from its last match, and scan the log from there at every poll (from the first event, for a
+      // type that never came: a quarter of a core for one idle stream at 315,000 events).
+      const { filter } = options;
+      const keep = filter === undefined ? undefined : (event: RecordedEvent) => matchesFilter(event.type, categoryOf(event.streamId), filter.types, filter.categories);
+      return pollingSubscription(read, notifier, { after: options.after, pollIntervalMs, keep });
     },
     async headPosition() {
       ensureOpen();
