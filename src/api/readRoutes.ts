@@ -5,6 +5,7 @@ import { channelSchema, instantSchema } from '../domain/shared/schemas.js';
 import { answerOf } from '../projections/answer.js';
 import { complaintStatsSchema } from '../projections/complaints.js';
 import { timelineEntrySchema } from '../projections/dealTimeline.js';
+import type { TimelineEntry } from '../projections/dealTimeline.js';
 import { funnelReportSchema } from '../projections/funnel.js';
 import { customerLifecycleSchema, lifecycleCountsSchema } from '../projections/lifecycle.js';
 import { channelRowSchema, performanceRowSchema, stalledDealSchema } from '../projections/performance.js';
@@ -16,7 +17,8 @@ import { salesProjection } from '../projections/sales.js';
 import { targetsProjection } from '../projections/targets.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
-import { orderBy, pageQuery, paginate } from './pagination.js';
+import { MAX_PAGE, orderBy, pageQuery, paginate } from './pagination.js';
+import type { Order } from './pagination.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
 import { answers, invalidRequest, sendNotFound, sendProblem } from './problem.js';
 import { serializedOnce } from './serializedOnce.js';
@@ -66,6 +68,14 @@ const withContributions = (target: TargetProgress, explain: boolean): z.infer<ty
 };
 
 export type ReadRouteDeps = { readModels: ReadModels; runner: ProjectionRunner; minPositionWaitMs: number };
+
+/**
+ * A deal's timeline is read whole by most (a few dozen events): a page holds as many as any list
+ * allows. Pages bound the answer of a deal with thousands of activities (18,723 of them made a
+ * 103 MB answer, held in full for each client that read it slowly).
+ */
+const timelinePage = pageQuery.extend({ limit: pageQuery.shape.limit.unwrap().default(MAX_PAGE) });
+const byStreamVersion: Order<TimelineEntry> = { name: 'streamVersion', keyOf: (e) => e.streamVersion };
 
 /** The projections over HTTP: every read takes asOf, knownAt, minPosition and explain. */
 export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, requireRole: (role: Role) => RoleCheck): void {
@@ -325,14 +335,22 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
     '/deals/:id/timeline',
     {
       onRequest: viewer,
-      schema: { summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view); each entry is its own provenance (event id and position), with or without explain', tags: ['projections'], security, params: z.object({ id: z.string() }), querystring: pointInTimeQuery, response: answered(z.array(timelineEntrySchema)) },
+      schema: {
+        summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view), oldest first, a page at a time; each entry is its own provenance (event id and position), with or without explain',
+        tags: ['projections'],
+        security,
+        params: z.object({ id: z.string() }),
+        querystring: pointInTimeQuery.extend(timelinePage.shape),
+        response: answered(z.object({ items: z.array(timelineEntrySchema), nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last') })),
+      },
     },
     async (request, reply) => {
-      const at = await pointInTime(request.query, reply);
+      const q = request.query;
+      const at = await pointInTime(q, reply);
       if (!at) return reply;
       const timeline = await readModels.dealTimeline(request.params.id, at);
       if (timeline.result.length === 0) return sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
-      return timeline;
+      return { ...timeline, result: paginate(timeline.result, (e) => e.position, byStreamVersion, q) };
     },
   );
 }

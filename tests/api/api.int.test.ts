@@ -93,11 +93,21 @@ describe('the HTTP API', () => {
     expect(tree.childTargets).toMatchObject([{ targetId: 't1', parentTargetId: 'org', actual: 95_000_00, contributingDeals: 1 }]);
     expect((await get('/targets/org/progress?children=true&explain=true')).json().result.childTargets[0].contributions).toMatchObject([{ dealId: 'd1' }]);
 
-    const timeline = await get('/deals/d1/timeline');
-    expect(timeline.json().result.map((e: { type: string }) => e.type)).toEqual([
+    const timeline = (await get('/deals/d1/timeline')).json().result;
+    expect(timeline.items.map((e: { type: string }) => e.type)).toEqual([
       'LeadFound', 'DealMovedToStage', 'DealMovedToStage', 'DealMovedToStage', 'OfferMade', 'ContractSigned',
     ]);
-    expect(timeline.json().result.at(-1)).toMatchObject({ actor: 'rep', after: { status: 'won', amount: eur(95_000_00) } });
+    expect(timeline.items.at(-1)).toMatchObject({ actor: 'rep', after: { status: 'won', amount: eur(95_000_00) } });
+    expect(timeline.nextCursor).toBeNull();
+    // the same six, two at a time
+    const pages: string[][] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page: { items: { type: string }[]; nextCursor: string | null } = (await get(`/deals/d1/timeline?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json().result;
+      pages.push(page.items.map((e) => e.type));
+      cursor = page.nextCursor;
+    }
+    expect(pages).toEqual([['LeadFound', 'DealMovedToStage'], ['DealMovedToStage', 'DealMovedToStage'], ['OfferMade', 'ContractSigned']]);
+    expect((await get('/deals/d1/timeline?cursor=nonsense')).json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
 
     const lifecycle = await get(`/customers/lifecycle?minPosition=${minPosition}`);
     expect(lifecycle.json().result).toEqual({ byStage: { atRisk: 1 }, byClass: { A: 1 } });
@@ -320,7 +330,7 @@ describe('the HTTP API', () => {
     // then nothing is left undescribed but the data of events, whose fields depend on their type,
     // and what writers other than this API may add to an event's metadata
     expect(answers).toBeGreaterThan(60);
-    expect(open.sort()).toEqual(['GET /deals/{id}/timeline 200 .result[].data.*', 'GET /events 200 .events[].data.*', 'GET /events 200 .events[].metadata.*']);
+    expect(open.sort()).toEqual(['GET /deals/{id}/timeline 200 .result.items[].data.*', 'GET /events 200 .events[].data.*', 'GET /events 200 .events[].metadata.*']);
     await api.close();
   });
 });

@@ -381,7 +381,7 @@ describe('explain on every projection read', () => {
       expect(response.statusCode, `${url}: ${response.body}`).toBe(200);
       return response.json().result;
     };
-    const signedAt = (await read('/deals/d1/timeline')).at(-1).position as string;
+    const signedAt = (await read('/deals/d1/timeline')).items.at(-1).position as string;
 
     const [ann] = await read(`/performance?${window}&explain=true`);
     expect(ann).toMatchObject({ id: 'ann', won: 1, provenance: { won: [{ dealId: 'd1', position: signedAt }], complaintsOnCustomers: [{ complaintId: 'k1' }] } });
