@@ -19,9 +19,17 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 }
 
 /** 400 `VALIDATION_FAILED`, naming each field and the rule it breaks; the detail names the first. */
+/**
+ * Issues listed in one answer. A body of 70,000 unknown fields (within the body limit) made an
+ * answer of 8 MB, each issue naming the fields the route takes: the answer no longer grows with
+ * the mistake; `moreIssues` counts the ones not listed.
+ */
+const MAX_ISSUES = 100;
+
 export function invalidRequest(issues: readonly { field: string; rule: string }[]): Problem {
   const first = issues[0];
-  return { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues };
+  const problem: Problem = { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues: issues.slice(0, MAX_ISSUES) };
+  return issues.length > MAX_ISSUES ? { ...problem, moreIssues: issues.length - MAX_ISSUES } : problem;
 }
 
 /** 404 for a resource (`DEAL_NOT_FOUND`: a deal) that does not exist at the point in time read. */

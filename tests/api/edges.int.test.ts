@@ -97,6 +97,20 @@ describe('a request wrong in several parts', () => {
     expect(await api.eventCount()).toBe(events);
     await api.close();
   });
+
+  it('given a body of 5,000 fields the route does not take, when it is refused, then the answer lists 100 and counts the rest', async () => {
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const payload = { kind: 'note', summary: 'called', ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`extra${i}`, i])) };
+
+    const refused = await api.app.inject({ method: 'POST', url: '/deals/d1/activities', headers: as('rep'), payload });
+
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/^body\.extra0: is not a field of this route/), moreIssues: 4900 });
+    expect(refused.json().issues).toHaveLength(100);
+    expect(refused.body.length).toBeLessThan(60_000);
+    await api.close();
+  });
 });
 
 describe('the HTTP API over a socket, at its edges', () => {
