@@ -18,7 +18,6 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send({ type: 'about:blank', ...problem, instance: reply.request.url });
 }
 
-/** 400 `VALIDATION_FAILED`, naming each field and the rule it breaks; the detail names the first. */
 /**
  * Issues listed in one answer. A body of 70,000 unknown fields (within the body limit) made an
  * answer of 8 MB, each issue naming the fields the route takes: the answer no longer grows with
@@ -26,6 +25,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
  */
 const MAX_ISSUES = 100;
 
+/** 400 `VALIDATION_FAILED`, naming each field and the rule it breaks; the detail names the first. */
 export function invalidRequest(issues: readonly { field: string; rule: string }[]): Problem {
   const first = issues[0];
   const problem: Problem = { title: 'Invalid request', status: 400, code: 'VALIDATION_FAILED', detail: first ? `${first.field}: ${first.rule}` : 'the request is invalid', issues: issues.slice(0, MAX_ISSUES) };

@@ -1,3 +1,4 @@
+import { setImmediate as giveWay } from 'node:timers/promises';
 import type { Position, RecordedEvent, Subscription } from './port.js';
 
 /**
@@ -65,6 +66,9 @@ export function pollingSubscription(
         if (options.keep === undefined || options.keep(event)) yield event;
       }
       if (batch.length < BATCH) await notifier.wait(seen, options.pollIntervalMs, abort.signal);
+      // Catching up, the event loop answers other requests between batches: a store's reads may
+      // settle without I/O, and with `keep` a whole log may be read before an event is delivered.
+      else await giveWay();
     }
   }
 

@@ -39,6 +39,21 @@ describe('pollingSubscription', () => {
     await subscription.close();
   });
 
+  it('given a long catch-up of events it does not keep, when other work is due, then it is done between batches', async () => {
+    const log = aLog(Array.from({ length: 1500 }, (_, i) => anEvent(i + 1, 'OfferMade')));
+    const order: string[] = [];
+    const read = (after: Position | undefined, limit: number) => (order.push('read'), log.read(after, limit));
+    const subscription = pollingSubscription(read, new AppendNotifier(), { pollIntervalMs: null, keep: () => false });
+
+    void subscription[Symbol.asyncIterator]().next();
+    setImmediate(() => order.push('other work'));
+    while (order.filter((step) => step === 'read').length < 4) await new Promise((resolve) => setTimeout(resolve, 1));
+
+    // three full batches of 500, then a short one: the other work came after the first
+    expect(order).toEqual(['read', 'other work', 'read', 'read', 'read']);
+    await subscription.close();
+  });
+
   it('delivers every event without a filter, in order, from the position given', async () => {
     const log = aLog([anEvent(1, 'LeadFound'), anEvent(2, 'OfferMade'), anEvent(3, 'DealLost')]);
     const subscription = pollingSubscription(log.read, new AppendNotifier(), { after: 1n, pollIntervalMs: null });
