@@ -1,4 +1,5 @@
 import { setImmediate as giveWay } from 'node:timers/promises';
+import pLimit from 'p-limit';
 import { deserialize, serialize } from 'node:v8';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
@@ -26,6 +27,13 @@ type Live = {
 };
 
 const BATCH = 2000;
+
+/**
+ * Point-in-time replays under way at once; the others wait their turn. Each builds a state of its
+ * own (eight at once took a server of 100,000 deals from 415 to 620 MB), and as replays give way
+ * between batches, all the reads that come together would otherwise grow side by side.
+ */
+const CONCURRENT_REPLAYS = 2;
 const encodeState = (projection: Projection<unknown>, state: unknown): Uint8Array => (projection.codec ? projection.codec.encode(state) : serialize(state));
 function decodeState(projection: Projection<unknown>, snapshot: FoundSnapshot): unknown {
   if (snapshot.meta.base === null) return projection.codec ? projection.codec.decode(snapshot.state) : deserialize(snapshot.state);
@@ -58,6 +66,7 @@ export class ProjectionRunner {
   private readonly waiters = new Set<{ position: Position; done: (reached: boolean) => void }>();
   /** Snapshots being stored: the store may write them off the event loop, and `stop` waits for them. */
   private readonly snapshotWrites = new Set<Promise<void>>();
+  private readonly replays = pLimit(CONCURRENT_REPLAYS);
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
@@ -264,12 +273,16 @@ export class ProjectionRunner {
     if (this.caughtUp && !entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
+    return this.replays(() => this.replayTo(projection, asOf, knownAt, limits.maxReplay ?? Number.POSITIVE_INFINITY));
+  }
+
+  /** The state of a projection at a point in time, from the nearest snapshot before it (or the first event) and the events after. */
+  private async replayTo<State>(projection: Projection<State>, asOf: number | undefined, knownAt: number | undefined, maxReplay: number): Promise<StateAt<State>> {
     const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });
     const state = (snapshot ? decodeState(projection as Projection<unknown>, snapshot) : projection.init()) as State;
     let after = snapshot?.meta.position;
     let replayed = 0;
     let scanned = 0;
-    const maxReplay = limits.maxReplay ?? Number.POSITIVE_INFINITY;
     read: for (;;) {
       const batch = await this.store.readAll({ after, filter: { types: projection.eventTypes }, limit: BATCH });
       for (const recorded of batch) {

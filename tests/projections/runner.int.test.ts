@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
+import type { EventStore } from '../../src/eventstore/port.js';
 import type { ProjectedEvent } from '../../src/projections/events.js';
 import { toProjectedEvent } from '../../src/projections/events.js';
 import { funnel } from '../../src/projections/funnel.js';
@@ -42,6 +43,30 @@ async function aRunnerWorld(options: { snapshotEvery?: number; deltaEvery?: numb
   const stored = (await store.readAll({ limit: 10_000 })).map(toProjectedEvent);
   const runner = () => new ProjectionRunner({ store, snapshots, projections: [salesProjection], snapshotEvery: options.snapshotEvery ?? 10, deltaEvery: options.deltaEvery });
   return { store, snapshots, positions, stored, runner, file, setClock: (at: Date) => (clock = at) };
+}
+
+/**
+ * A log of more than one batch (2,000 events): 800 deals led on 07-01, qualified on the 2nd and
+ * lost on the 3rd. `reads` names each read of the log once the runner has started.
+ */
+async function aLongWorld() {
+  const h = new History().standardPipeline('2026-06-01').rep('ann', 'north', '2026-06-01').customer('acme', '2026-06-01');
+  for (let i = 1; i <= 800; i++) {
+    h.lead(`d${i}`, '2026-07-01');
+    h.move(`d${i}`, 'lead', 'qualified', '2026-07-02T12:00:00.000Z');
+    h.lose(`d${i}`, 'price', 'qualified', '2026-07-03T12:00:00.000Z');
+  }
+  let clock = new Date('2026-06-01T00:00:00Z');
+  const file = join(dir, `${ulid()}.db`);
+  const store = openSqliteStore({ file, now: () => clock });
+  await loadHistory(store, (at) => (clock = at), h.events);
+  const reads: string[] = [];
+  let started = false;
+  const watched: EventStore = { ...store, readAll: (options) => (started && reads.push(options?.after === undefined ? 'first batch' : 'next batch'), store.readAll(options)) };
+  const runner = new ProjectionRunner({ store: watched, snapshots: openSqliteSnapshotStore(file), projections: [salesProjection] });
+  await runner.start();
+  started = true;
+  return { runner, store, reads };
 }
 
 const julyFunnel = { pipelineId: 'standard', mode: 'cohort' as const, from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
@@ -193,19 +218,7 @@ describe('projection runner', () => {
     });
 
     it('gives way to other work between the batches of a long replay', async () => {
-      // given a log of more than one batch (2,000 events): 800 deals led, qualified and lost
-      const h = new History().standardPipeline('2026-06-01').rep('ann', 'north', '2026-06-01').customer('acme', '2026-06-01');
-      for (let i = 1; i <= 800; i++) {
-        h.lead(`d${i}`, '2026-07-01');
-        h.move(`d${i}`, 'lead', 'qualified', '2026-07-02T12:00:00.000Z');
-        h.lose(`d${i}`, 'price', 'qualified', '2026-07-03T12:00:00.000Z');
-      }
-      let clock = new Date('2026-06-01T00:00:00Z');
-      const file = join(dir, `${ulid()}.db`);
-      const store = openSqliteStore({ file, now: () => clock });
-      await loadHistory(store, (at) => (clock = at), h.events);
-      const runner = new ProjectionRunner({ store, snapshots: openSqliteSnapshotStore(file), projections: [salesProjection] });
-      await runner.start();
+      const { runner, store } = await aLongWorld();
 
       // when a read as of the 2nd runs, and other work is due right after it starts
       const order: string[] = [];
@@ -216,6 +229,18 @@ describe('projection runner', () => {
       // then the other work was done while the replay went on, not after it
       // (the replay applies all but the 800 losses of the 2,404 events it reads)
       expect(order).toEqual(['other work', 'replay of 1604']);
+      await runner.stop();
+      await store.close();
+    });
+
+    it('runs two replays at once, and the next when one of them is done', async () => {
+      const { runner, store, reads } = await aLongWorld();
+
+      // when three reads at three points in time come together
+      await Promise.all(['2026-07-01T23:00:00Z', '2026-07-02T23:00:00Z', '2026-07-03T23:00:00Z'].map((asOf) => runner.stateAt(salesProjection, { asOf: new Date(asOf) })));
+
+      // then each reads the log in two batches, and the third begins only when the first has read its last
+      expect(reads).toEqual(['first batch', 'first batch', 'next batch', 'first batch', 'next batch', 'next batch']);
       await runner.stop();
       await store.close();
     });
