@@ -1,6 +1,6 @@
 import { setImmediate as giveWay } from 'node:timers/promises';
-import pLimit from 'p-limit';
 import { deserialize, serialize } from 'node:v8';
+import pLimit from 'p-limit';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
 import { toProjectedEvent } from './events.js';
@@ -34,6 +34,7 @@ const BATCH = 2000;
  * between batches, all the reads that come together would otherwise grow side by side.
  */
 const CONCURRENT_REPLAYS = 2;
+
 const encodeState = (projection: Projection<unknown>, state: unknown): Uint8Array => (projection.codec ? projection.codec.encode(state) : serialize(state));
 function decodeState(projection: Projection<unknown>, snapshot: FoundSnapshot): unknown {
   if (snapshot.meta.base === null) return projection.codec ? projection.codec.decode(snapshot.state) : deserialize(snapshot.state);
