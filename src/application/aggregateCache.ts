@@ -10,14 +10,27 @@ export type Loaded<State> = {
   lastOccurredAt: Date | null;
   /** The stream's last event, as a no-op command answers with it. */
   last: Answered;
-  /** Per actor and idempotency key: the command fingerprints stored under it (more than one means the key was misused) and the events. */
-  keyed: ReadonlyMap<string, { hashes: readonly (string | undefined)[]; answer: Answered }>;
+  /**
+   * Per actor and idempotency key: the command fingerprints stored under it (more than one means
+   * the key was misused) and the events. One map for a fold and the folds that follow from it by
+   * this process's writes, each adding its key: a fold sees only the answers at or before its
+   * version (`keyedAt`). Copied at every write, a stream of 40,000 keyed writes made each write
+   * take 15 ms instead of 1.5.
+   */
+  keyed: Map<string, { hashes: readonly (string | undefined)[]; answer: Answered }>;
 };
+
+/** The answer kept under `key` for a fold at `version`: none written after it. */
+export function keyedAt(loaded: Pick<Loaded<unknown>, 'keyed' | 'version'>, key: string) {
+  const kept = loaded.keyed.get(key);
+  return kept && (kept.answer.streamVersion ?? -1) <= (loaded.version ?? -1) ? kept : undefined;
+}
 
 /**
  * Folded streams, least recently used evicted, so that a command on a stream this process wrote
  * reads nothing. An entry may be behind appends made by another process: the append's expected
- * version catches that, and the handler decides again on a fresh read. Entries are immutable.
+ * version catches that, and the handler decides again on a fresh read. Entries are not changed,
+ * but for their `keyed` answers, which only grow (see `Loaded.keyed`).
  */
 export class AggregateCache {
   private readonly entries = new Map<string, Loaded<unknown>>();

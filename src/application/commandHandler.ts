@@ -6,6 +6,7 @@ import type { TimePolicy } from '../domain/shared/time.js';
 import { currentSchemaVersion, upcast } from '../domain/upcasting.js';
 import { ConcurrencyError } from '../eventstore/errors.js';
 import type { EventMetadataInput, EventStore, JsonObject, Position } from '../eventstore/port.js';
+import { keyedAt } from './aggregateCache.js';
 import type { AggregateCache, Answered, Loaded } from './aggregateCache.js';
 import type { Aggregate } from './aggregates.js';
 import { commandHash, deterministicEventId } from './ids.js';
@@ -88,7 +89,7 @@ const keyOf = (actor: string, idempotencyKey: string): string => `${actor}\u0000
 
 /** The answer given the first time this actor's command ran under this idempotency key, if it ran. */
 function earlierResult(streamId: string, loaded: Loaded<unknown>, actor: string, key: string, hash: string): CommandResult | null {
-  const earlier = loaded.keyed.get(keyOf(actor, key));
+  const earlier = keyedAt(loaded, keyOf(actor, key));
   if (!earlier) return null;
   if (earlier.hashes.some((h) => h !== hash)) refuse('IDEMPOTENCY_KEY_REUSED', key);
   return { streamId, ...earlier.answer, replayed: true };
@@ -210,7 +211,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
         version: appended.nextExpectedVersion,
         lastOccurredAt: occurredAt,
         last: { ...answer, events: answer.events.slice(-1) },
-        keyed: scopedKey ? new Map(loaded.keyed).set(scopedKey, { hashes: [hash], answer }) : loaded.keyed,
+        keyed: scopedKey ? loaded.keyed.set(scopedKey, { hashes: [hash], answer }) : loaded.keyed,
       });
       return { streamId, ...answer, replayed: false };
     } catch (error) {

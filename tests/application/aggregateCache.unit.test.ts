@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AggregateCache } from '../../src/application/aggregateCache.js';
+import { AggregateCache, keyedAt } from '../../src/application/aggregateCache.js';
 import type { Loaded } from '../../src/application/aggregateCache.js';
 
 const at = (version: number): Loaded<string> => ({ state: `v${version}`, version, lastOccurredAt: null, last: { streamVersion: version, position: BigInt(version), events: [] }, keyed: new Map() });
@@ -31,5 +31,20 @@ describe('the cache of folded streams', () => {
     const cache = new AggregateCache(0);
     cache.set('a', at(0));
     expect(cache.get('a')).toBeUndefined();
+  });
+});
+
+describe('keyedAt', () => {
+  const answerAt = (streamVersion: number) => ({ hashes: ['h'], answer: { streamVersion, position: BigInt(streamVersion + 10), events: [] } });
+
+  it('given a key written at version 5, when a fold of version 4 asks for it, then it is not there; a fold of version 5 or later finds it', () => {
+    // one map for the folds of a stream that follow from each other by writes
+    const keyed = new Map([['ann\u0000k-1', answerAt(5)]]);
+
+    expect(keyedAt({ keyed, version: 4 }, 'ann\u0000k-1')).toBeUndefined();
+    expect(keyedAt({ keyed, version: 5 }, 'ann\u0000k-1')).toEqual(answerAt(5));
+    expect(keyedAt({ keyed, version: 9 }, 'ann\u0000k-1')).toEqual(answerAt(5));
+    expect(keyedAt({ keyed, version: null }, 'ann\u0000k-1')).toBeUndefined();
+    expect(keyedAt({ keyed, version: 9 }, 'bo\u0000k-1')).toBeUndefined();
   });
 });
