@@ -1,11 +1,11 @@
 import { setImmediate as giveWay } from 'node:timers/promises';
-import { deserialize, serialize } from 'node:v8';
 import pLimit from 'p-limit';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
-import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
+import type { SnapshotStore } from '../eventstore/snapshots.js';
 import { toProjectedEvent } from './events.js';
+import { BATCH, replayTo } from './pointInTimeReplay.js';
 import type { Projection } from './projection.js';
-import { TimeTravelLimitError } from './runnerTypes.js';
+import { decodeState, encodeState } from './snapshotState.js';
 import type { PointInTime, ProjectionStatus, RebuildProgress, RunnerOptions, StateAt } from './runnerTypes.js';
 
 export { TimeTravelLimitError } from './runnerTypes.js';
@@ -26,8 +26,6 @@ type Live = {
   rebuilding: boolean;
 };
 
-const BATCH = 2000;
-
 /**
  * Point-in-time replays under way at once; the others wait their turn. Each builds a state of its
  * own (eight at once took a server of 100,000 deals from 415 to 620 MB), and as replays give way
@@ -35,13 +33,6 @@ const BATCH = 2000;
  */
 const CONCURRENT_REPLAYS = 2;
 
-const encodeState = (projection: Projection<unknown>, state: unknown): Uint8Array => (projection.codec ? projection.codec.encode(state) : serialize(state));
-function decodeState(projection: Projection<unknown>, snapshot: FoundSnapshot): unknown {
-  if (snapshot.meta.base === null) return projection.codec ? projection.codec.decode(snapshot.state) : deserialize(snapshot.state);
-  const delta = projection.codec?.delta;
-  if (!delta || !snapshot.baseState) throw new Error(`delta snapshot of ${projection.name} at ${snapshot.meta.position} cannot be restored: no delta codec or no base`);
-  return delta.decode(snapshot.baseState, snapshot.state);
-}
 const max = (a: number, b: number): number => (a > b ? a : b);
 
 /**
@@ -274,34 +265,7 @@ export class ProjectionRunner {
     if (this.caughtUp && !entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
-    return this.replays(() => this.replayTo(projection, asOf, knownAt, limits.maxReplay ?? Number.POSITIVE_INFINITY));
-  }
-
-  /** The state of a projection at a point in time, from the nearest snapshot before it (or the first event) and the events after. */
-  private async replayTo<State>(projection: Projection<State>, asOf: number | undefined, knownAt: number | undefined, maxReplay: number): Promise<StateAt<State>> {
-    const snapshot = await this.snapshots.nearest(projection.name, projection.version, { maxOccurredAt: asOf, maxRecordedAt: knownAt });
-    const state = (snapshot ? decodeState(projection as Projection<unknown>, snapshot) : projection.init()) as State;
-    let after = snapshot?.meta.position;
-    let replayed = 0;
-    let scanned = 0;
-    read: for (;;) {
-      const batch = await this.store.readAll({ after, filter: { types: projection.eventTypes }, limit: BATCH });
-      for (const recorded of batch) {
-        const event = toProjectedEvent(recorded);
-        if (knownAt !== undefined && event.recordedAt > knownAt) break read;
-        // Counted one by one: the limit holds however the reading is batched, and whatever ends the read.
-        if (++scanned > maxReplay) throw new TimeTravelLimitError(maxReplay);
-        after = recorded.position;
-        if (asOf !== undefined && event.occurredAt > asOf) continue;
-        projection.apply(state, event);
-        replayed += 1;
-      }
-      if (batch.length < BATCH) break;
-      // Between batches the event loop answers other requests: a replay of a million events took
-      // seconds, during which even /health waited (the store's reads settle without I/O).
-      await giveWay();
-    }
-    return { state, position: after ?? null, replayed, from: snapshot ? snapshot.meta.position : 'start' };
+    return this.replays(() => replayTo(this.store, this.snapshots, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
   }
 
   /**
