@@ -88,6 +88,8 @@ export class ProjectionRunner {
 
   /** Restores snapshots, catches up with the log as it is now (the snapshots it took on the way stored), then keeps following it. */
   async start(): Promise<void> {
+    const head = await this.store.headPosition();
+    await this.forgetSnapshotsOfAnotherLog(head);
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
       const snapshot = await this.snapshots.nearest(name, version);
@@ -103,13 +105,31 @@ export class ProjectionRunner {
     const positions = [...this.live.values()].map((entry) => entry.position);
     const from = positions.includes(null) ? undefined : (positions as Position[]).reduce((a, b) => (a < b ? a : b));
     this.position = from ?? null;
-    const head = await this.store.headPosition();
     this.subscription = this.store.subscribe({ after: from });
     this.following = this.follow(this.subscription);
     if (head !== null && !(await this.waitFor(head, Number.POSITIVE_INFINITY))) throw this.failure;
     // The snapshots taken while catching up are stored before it says so: time travel starts from them.
     await Promise.all(this.snapshotWrites);
     this.caughtUp = true;
+  }
+
+  /**
+   * A snapshot past the log's head was taken of another log: the event file was replaced (a
+   * backup restored, a new data directory) and the snapshot file kept. Restored, it would add
+   * facts the log does not hold, and the events appended since would be skipped as already
+   * applied. Snapshots are a cache: all of them go, and the projections replay the log.
+   */
+  private async forgetSnapshotsOfAnotherLog(head: Position | null): Promise<void> {
+    for (const entry of this.live.values()) {
+      const { name, version } = entry.projection;
+      const snapshot = await this.snapshots.nearest(name, version);
+      if (snapshot === null || (head !== null && snapshot.meta.position <= head)) continue;
+      this.onError(
+        new Error(`the snapshot of ${name} at position ${snapshot.meta.position} is past the event log's head (${head ?? 'an empty log'}): the snapshots are of another log; all are deleted and the projections replay this one`),
+      );
+      await this.snapshots.deleteAll();
+      return;
+    }
   }
 
   /**

@@ -118,6 +118,37 @@ describe('projection runner', () => {
     await world.store.close();
   });
 
+  it('given snapshots of a longer log (the event file replaced, the snapshot file kept), deletes them, says so, and follows the new log from its start', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    const first = world.runner();
+    await first.start();
+    await first.stop();
+    await world.store.close();
+
+    // The same snapshot file beside a new event file holding a shorter history: one deal led and qualified.
+    let clock = new Date('2026-06-01T00:00:00Z');
+    const store = openSqliteStore({ file: join(dir, `${ulid()}.db`), now: () => clock, pollIntervalMs: 20 });
+    const h = new History().standardPipeline('2026-06-01').rep('ann', 'north', '2026-06-01').customer('acme', '2026-06-01');
+    h.lead('d1', '2026-07-01');
+    h.move('d1', 'lead', 'qualified', '2026-07-01T12:00:00.000Z');
+    await loadHistory(store, (at) => (clock = at), h.events);
+    const errors: unknown[] = [];
+    const second = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    await second.start();
+
+    expect(String(errors[0])).toMatch(/snapshot of sales at position \d+ is past the event log's head \(\d+\): the snapshots are of another log/);
+    const stored = (await store.readAll({ limit: 100 })).map(toProjectedEvent);
+    expect(second.current(salesProjection)).toEqual(replay(salesProjection, stored));
+    // What is appended next is applied, not skipped as if the old snapshot held it.
+    const loss = h.lose('d1', 'price', 'qualified', '2026-07-02T00:00:00.000Z').events.at(-1) as ProjectedEvent;
+    clock = new Date(loss.recordedAt);
+    const { position } = await store.appendToStream(loss.streamId, [{ eventId: ulid(), type: loss.type, data: loss.data as Record<string, unknown>, metadata: { occurredAt: new Date(loss.occurredAt).toISOString(), actor: loss.actor, correlationId: loss.correlationId, causationId: loss.causationId, schemaVersion: 1 } }], { expectedVersion: 1 });
+    expect(await second.waitFor(position, 2_000)).toBe(true);
+    expect(second.current(salesProjection).deals.get('d1')?.status).toBe('lost');
+    await second.stop();
+    await store.close();
+  });
+
   it('keeps only the newest full snapshots, and the deltas taken on them', async () => {
     // given a runner that takes a full snapshot every 12 events and a delta every 3, keeping 3 full ones
     const world = await aRunnerWorld();
