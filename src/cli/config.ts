@@ -69,8 +69,8 @@ export const configSchema = z
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://dash.example.com' })))
       .default([]),
     MAX_REPLAY_EVENTS: wholeNumber(1000, 1_000_000_000, 'events').default(2_000_000),
-    SNAPSHOT_EVERY: wholeNumber(1000, 100_000_000, 'events').default(25_000),
-    SNAPSHOT_DELTA_EVERY: wholeNumber(100, 100_000_000, 'events').default(2_500),
+    SNAPSHOT_EVERY: wholeNumber(1000, 100_000_000, 'events').default(100_000),
+    SNAPSHOT_DELTA_EVERY: wholeNumber(100, 100_000_000, 'events').default(10_000),
     SNAPSHOT_KEEP: wholeNumber(1, 10_000, 'full snapshots').default(50),
     COMMAND_CONFLICT_RETRIES: wholeNumber(0, 100).default(5),
   })

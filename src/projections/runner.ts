@@ -63,8 +63,8 @@ export class ProjectionRunner {
   constructor(options: RunnerOptions) {
     this.store = options.store;
     this.snapshots = options.snapshots;
-    this.snapshotEvery = options.snapshotEvery ?? 25_000;
-    this.deltaEvery = options.deltaEvery ?? 2_500;
+    this.snapshotEvery = options.snapshotEvery ?? 100_000;
+    this.deltaEvery = options.deltaEvery ?? 10_000;
     this.keepSnapshots = options.keepSnapshots ?? 50;
     this.clock = options.clock ?? (() => new Date());
     this.onError = options.onError ?? (() => undefined);
