@@ -169,7 +169,7 @@ export class ProjectionRunner {
   private applyLive(recorded: RecordedEvent): void {
     const event = toProjectedEvent(recorded);
     for (const entry of this.live.values()) {
-      if (entry.rebuilding || (entry.position !== null && recorded.position <= entry.position)) continue;
+      if (entry.position !== null && recorded.position <= entry.position) continue;
       if (entry.handles.has(event.type)) {
         entry.projection.apply(entry.state, event);
         entry.sinceSnapshot += 1;
@@ -178,7 +178,8 @@ export class ProjectionRunner {
       entry.position = recorded.position;
       entry.maxOccurredAt = max(entry.maxOccurredAt, event.occurredAt);
       entry.maxRecordedAt = max(entry.maxRecordedAt, event.recordedAt);
-      this.snapshotIfDue(entry);
+      // A rebuild snapshots its fresh state; the old one, still answering reads meanwhile, takes none.
+      if (!entry.rebuilding) this.snapshotIfDue(entry);
     }
     this.position = recorded.position;
     for (const waiter of this.waiters) if (recorded.position >= waiter.position) waiter.done(true);
@@ -282,15 +283,17 @@ export class ProjectionRunner {
     const asOf = at.asOf?.getTime();
     const knownAt = at.knownAt?.getTime();
     // Live answers only once the runner has caught up: before that, the live state is partial.
-    if (this.caughtUp && !entry.rebuilding && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
+    if (this.caughtUp && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
     return this.replays(() => replayTo(this.store, this.snapshots, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
   }
 
   /**
-   * Rebuilds a projection from the first event, snapshotting as it goes, while the live loop
-   * keeps the other projections current; then hands over to the live loop with no gap.
+   * Rebuilds a projection from the first event into a fresh state, snapshotting as it goes, then
+   * hands over to the live loop with no gap. Meanwhile the live loop keeps the old state current,
+   * and live reads are answered from it (replayed from the first event instead, the snapshots
+   * being deleted first, each took seconds, or was refused as too costly).
    */
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const entry = this.live.get(name);
@@ -338,33 +341,8 @@ export class ProjectionRunner {
       Object.assign(entry, { ...fresh, rebuilding: false });
       this.takeSnapshot(entry);
       return report(true, entry.position);
-    } catch (error) {
-      // The live loop skipped this projection while it rebuilt: bring its old state up to date before it rejoins.
-      await this.catchUp(entry);
-      throw error;
     } finally {
       entry.rebuilding = false;
-    }
-  }
-
-  /**
-   * Applies to one projection the events the live loop processed since its position. Done only
-   * once a read that started after the live loop's position came back short: nothing is skipped.
-   */
-  private async catchUp(entry: Live): Promise<void> {
-    for (;;) {
-      const head = await this.store.headPosition();
-      const batch = await this.store.readAll({ after: entry.position ?? undefined, filter: { types: entry.projection.eventTypes }, limit: BATCH });
-      for (const recorded of batch) {
-        const event = toProjectedEvent(recorded);
-        entry.projection.apply(entry.state, event);
-        entry.position = recorded.position;
-        entry.maxOccurredAt = max(entry.maxOccurredAt, event.occurredAt);
-        entry.maxRecordedAt = max(entry.maxRecordedAt, event.recordedAt);
-      }
-      if (batch.length === BATCH) continue;
-      if (head !== null && (entry.position === null || head > entry.position)) entry.position = head;
-      if (this.position === null || (entry.position !== null && entry.position >= this.position)) return;
     }
   }
 

@@ -324,6 +324,39 @@ describe('projection runner', () => {
     });
   });
 
+  it('while a projection rebuilds, live reads are answered from its old state, which the live loop keeps current and does not snapshot', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    let gate: Promise<void> | null = null;
+    let release: () => void = () => undefined;
+    let reached: () => void = () => undefined;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    // The rebuild's reads wait at the gate (its snapshots deleted by then), so the reads below come while it runs.
+    const gated: EventStore = { ...world.store, readAll: async (options) => (gate && (reached(), await gate), world.store.readAll(options)) };
+    const runner = new ProjectionRunner({ store: gated, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10 });
+    await runner.start();
+    gate = new Promise((resolve) => (release = resolve));
+    const rebuilding = runner.rebuild('sales');
+    await atGate;
+
+    world.setClock(new Date('2026-08-02T10:00:00Z'));
+    const during = new History();
+    for (let i = 1; i <= 12; i++) during.lead(`during${i}`, '2026-08-02T09:00:00.000Z');
+    const positions = await loadHistory(world.store, world.setClock, during.events);
+    expect(await runner.waitFor(positions.at(-1) as bigint, 5_000)).toBe(true);
+    const read = await runner.stateAt(salesProjection, {});
+    expect(read.from).toBe('live');
+    expect(read.state.deals.has('during12')).toBe(true);
+    expect(runner.status().find((s) => s.name === 'sales')?.rebuilding).toBe(true);
+    // 12 events past a snapshot interval of 10: the old state took none over the rebuild's deleted ones.
+    expect(await world.snapshots.list('sales')).toEqual([]);
+
+    release();
+    await rebuilding;
+    expect(runner.current(salesProjection)).toEqual(replay(salesProjection, (await world.store.readAll({ limit: 10_000 })).map(toProjectedEvent)));
+    await runner.stop();
+    await world.store.close();
+  });
+
   it('rebuilds on demand with progress, and hands over to the live loop with no gap', async () => {
     const world = await aRunnerWorld({ snapshotEvery: 10 });
     const runner = world.runner();
@@ -349,11 +382,12 @@ describe('projection runner under failure', () => {
     const world = await aRunnerWorld();
     const runner = world.runner();
     await runner.start();
-    // a projection whose rebuild fails part-way (its first apply during the rebuild throws)
+    // a projection whose rebuild fails part-way (its first apply to the fresh state throws; the live state's go on)
     const entry = (runner as unknown as { live: Map<string, { projection: { apply: (s: unknown, e: unknown) => void } }> }).live.get('sales');
     const original = entry?.projection.apply;
+    const liveState = runner.current(salesProjection);
     let fail = true;
-    if (entry && original) entry.projection = { ...entry.projection, apply: (s, e) => (fail ? ((fail = false), (() => { throw new Error('disk on fire'); })()) : original(s, e)) };
+    if (entry && original) entry.projection = { ...entry.projection, apply: (s, e) => (fail && s !== liveState ? ((fail = false), (() => { throw new Error('disk on fire'); })()) : original(s, e)) };
     const rebuilding = runner.rebuild('sales').catch((error: unknown) => error);
     world.setClock(new Date('2026-08-03T10:00:00Z'));
     await loadHistory(world.store, world.setClock, new History().lead('meanwhile', '2026-08-03T09:00:00.000Z').events);
