@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
 import { TimeTravelLimitError } from '../projections/runner.js';
-import { fieldsTaken } from './closedInputs.js';
+import { fieldsTaken, schemaAt } from './closedInputs.js';
 import type { Problem } from './problem.js';
 import { invalidRequest, sendProblem } from './problem.js';
 
@@ -42,7 +42,7 @@ function issuesOf([part, input]: (typeof INPUTS)[number], request: FastifyReques
     if (issue.code !== 'unrecognized_keys') return [{ field, rule: issue.message }];
     // One issue per field the route does not take, named, with what it takes instead.
     const kind = part === 'querystring' ? 'query parameter' : 'field';
-    const taken = fieldsTaken(schema);
+    const taken = fieldsTaken(schemaAt(schema, issue.path));
     return issue.keys.map((key) => ({ field: `${field}.${key}`, rule: `is not a ${kind} of this route${taken ? ` (it takes ${taken})` : ''}` }));
   });
 }

@@ -145,6 +145,29 @@ describe('every route of the document', () => {
     await api.close();
   }, 60_000);
 
+  it('refuses a field it does not take inside a nested object too, naming it with what that object takes, and writes nothing', async () => {
+    // given the API
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    // when an offer's amount, a target's scope and a customer's contact carry a field they do not take
+    const asked = [
+      ['/deals/x1/offers', { by: 'customer', amount: { amountMinor: 5, currency: 'EUR', x: 1 } }, 'body.amount.x', 'amountMinor, currency'],
+      ['/targets', { targetId: 't1', period: '2024', metric: 'wonDeals', scope: { kind: 'org', idd: 'north' }, amount: 5 }, 'body.scope.idd', 'kind'],
+      ['/customers', { customerId: 'c1', name: 'Eve AB', segment: 'smb', region: 'north', contact: { person: 'Eve', email: 'eve@example.com', mobile: '123' } }, 'body.contact.mobile', 'person'],
+    ] as const;
+    for (const [url, payload, field, takes] of asked) {
+      const refused = await api.app.inject({ method: 'POST', url, headers: as('admin'), payload });
+      // then each is a 400 naming the nested field and what its object takes
+      expect(refused.statusCode, `${url}: ${refused.body}`).toBe(400);
+      expect(refused.json().issues, url).toContainEqual({ field, rule: expect.stringContaining(`is not a field of this route (it takes ${takes}`) });
+    }
+    expect(await api.eventCount()).toBe(before);
+    // and the same bodies without the stray field are taken
+    const target = await api.app.inject({ method: 'POST', url: '/targets', headers: as('admin'), payload: { targetId: 't1', period: '2024', metric: 'wonDeals', scope: { kind: 'org' }, amount: 5 } });
+    expect(target.statusCode, target.body).toBe(201);
+    await api.close();
+  });
+
   it('documents under its own status each refusal it gives: without a key, to each role, for an absent resource, for a bad parameter', async () => {
     // given the API and its OpenAPI document
     const api = await anApi(dir);
