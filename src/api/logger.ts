@@ -19,7 +19,7 @@ const CENSOR = '[redacted]';
  * Query parameters taken for contact details by their names, as the body's fields are. No route
  * takes one (a request with one is refused), but the request line is logged before it is read.
  */
-const CONTACT_PARAMETER = /contact|email|phone|person/i;
+const CONTACT_PARAMETER = /contact|e-?mail|phone|mobile|person/i;
 
 const decodedName = (raw: string): string => {
   try {

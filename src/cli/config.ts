@@ -94,9 +94,12 @@ export class ConfigError extends Error {
 
 const SECRET_VARIABLES = new Set(['API_KEYS', 'EVENTSTORE_CONNECTION_STRING']);
 
-/** Reads the configuration; an empty variable counts as unset. Throws one line naming the variable and the rule. */
+/**
+ * Reads the configuration; an empty variable, or one of blanks only, counts as unset (as a number,
+ * `PORT=' '` would otherwise be 0: a random port). Throws one line naming the variable and the rule.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = configSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -46,4 +46,10 @@ describe('redactedUrl', () => {
   it('redacts by the decoded name, and survives names that do not decode', () => {
     expect(redactedUrl('/x?%65mail=a&%E0%A4%A=1&phone')).toBe('/x?%65mail=[redacted]&%E0%A4%A=1&phone=[redacted]');
   });
+
+  it('redacts the names contact details go by, spelt as people spell them', () => {
+    expect(redactedUrl('/deals?Email=a&e-mail=b&E-Mail=c&mobile=d&contactPerson=e&limit=5')).toBe(
+      '/deals?Email=[redacted]&e-mail=[redacted]&E-Mail=[redacted]&mobile=[redacted]&contactPerson=[redacted]&limit=5',
+    );
+  });
 });

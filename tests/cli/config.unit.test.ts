@@ -43,8 +43,9 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ LOSS_REASONS: 'price, timing,other' }).LOSS_REASONS).toEqual(['price', 'timing', 'other']);
   });
 
-  it('treats an empty variable as unset', () => {
+  it('treats an empty variable, or one of blanks only, as unset', () => {
     expect(loadConfig({ PORT: '', STORE: '' })).toMatchObject({ PORT: 3000, STORE: 'sqlite' });
+    expect(loadConfig({ PORT: ' ', CLOCK_SKEW_MS: '\t', COMMAND_CONFLICT_RETRIES: '  ' })).toMatchObject({ PORT: 3000, COMMAND_CONFLICT_RETRIES: 5 });
   });
 
   it.each([
