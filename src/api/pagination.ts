@@ -5,7 +5,7 @@ export const MAX_PAGE = 500;
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
-  cursor: z.string().max(2000).optional().describe('opaque: the nextCursor of the previous page'),
+  cursor: z.string().optional().describe('opaque: the nextCursor of the previous page'),
 });
 
 export class InvalidCursorError extends Error {
@@ -45,18 +45,20 @@ export function orderBy<T, Key extends string>(sort: Key | `-${Key}`, keys: Reco
  * so items added in between, or whose place did not change, are neither repeated nor skipped.
  * An item whose sort key (or filtered field) changed between pages is placed by its new value:
  * it may be seen twice or not at all; the same `knownAt` on every page reads one unmoving state.
- * A cursor names its order, and is refused under another one: its position would mean nothing there.
+ * A cursor names its list and its order, and is refused by another list or under another order:
+ * its position would mean nothing there (a customer's name as the place in the reps, a version of
+ * one deal's timeline in another's).
  *
  * A page is the `limit` first items after the cursor, kept in a heap of limit + 1 during one pass
  * (n log limit) rather than by sorting the whole list for every page; an item's id (read from a
  * text column) is only looked at when its key ties with another's.
  */
-export function paginate<T>(items: readonly T[], idOf: (item: T) => string, order: Order<T>, page: { limit: number; cursor?: string }) {
+export function paginate<T>(list: string, items: readonly T[], idOf: (item: T) => string, order: Order<T>, page: { limit: number; cursor?: string }) {
   type Entry = { item: T; key: SortKey; id?: string };
   const sign = order.descending ? -1 : 1;
   const id = (entry: Entry): string => (entry.id ??= idOf(entry.item));
   const compare = (a: Entry, b: Entry): number => sign * (a.key !== b.key ? (a.key < b.key ? -1 : 1) : compareIds(id(a), id(b)));
-  const after = page.cursor === undefined ? null : decode(page.cursor, order.name);
+  const after = page.cursor === undefined ? null : decode(page.cursor, list, order.name);
   // A key of another type than the order's would compare as no key does: the cursor was not given out for this list.
   const first = items[0];
   if (after !== null && first !== undefined && typeof after[0] !== typeof order.keyOf(first)) throw new InvalidCursorError();
@@ -80,23 +82,28 @@ export function paginate<T>(items: readonly T[], idOf: (item: T) => string, orde
   const inOrder = kept.toArray().sort(compare);
   const slice = inOrder.slice(0, page.limit);
   const last = slice.at(-1);
-  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && inOrder.length > page.limit ? encode([last.key, id(last)], order.name) : null };
+  return { items: slice.map((entry) => entry.item), nextCursor: last !== undefined && inOrder.length > page.limit ? encode([last.key, id(last)], list, order.name) : null };
 }
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const encode = (key: [SortKey, string], sort: string): string => Buffer.from(JSON.stringify([...key, sort])).toString('base64url');
+const encode = (key: [SortKey, string], list: string, sort: string): string => Buffer.from(JSON.stringify([...key, sort, list])).toString('base64url');
 
-function decode(cursor: string, sort: string): [SortKey, string] {
+/** Longer than any cursor given out: an id or a sort key is at most a few hundred characters. */
+const MAX_CURSOR_LENGTH = 2000;
+
+function decode(cursor: string, list: string, sort: string): [SortKey, string] {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw new InvalidCursorError(`is longer than any cursor this API gives out (${MAX_CURSOR_LENGTH} characters)`);
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
     throw new InvalidCursorError();
   }
-  if (!Array.isArray(key) || key.length !== 3 || (typeof key[0] !== 'string' && typeof key[0] !== 'number') || typeof key[1] !== 'string' || typeof key[2] !== 'string') {
+  if (!Array.isArray(key) || key.length !== 4 || (typeof key[0] !== 'string' && typeof key[0] !== 'number') || typeof key[1] !== 'string' || typeof key[2] !== 'string') {
     throw new InvalidCursorError();
   }
+  if (key[3] !== list) throw new InvalidCursorError('was given for another list; pass each list its own nextCursor, or start again without one');
   if (key[2] !== sort) throw new InvalidCursorError(`was given for sort=${key[2]}, not sort=${sort}; start again without a cursor`);
   return [key[0], key[1]];
 }

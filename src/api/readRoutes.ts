@@ -327,7 +327,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       const rows = answer.result.filter((d) => (q.owner === undefined || d.owner === q.owner) && (q.stage === undefined || d.stageId === q.stage));
       // Keyed on the last touch, not on daysStalled: a day passing between two pages moves no deal.
       const order = orderBy('lastTouchAt', { lastTouchAt: (d: (typeof rows)[number]) => d.lastTouchAt });
-      return { ...answer, result: paginate(rows, (d) => d.dealId, order, q) };
+      return { ...answer, result: paginate('stalled deals', rows, (d) => d.dealId, order, q) };
     },
   );
 
@@ -350,7 +350,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
       if (!at) return reply;
       const timeline = await readModels.dealTimeline(request.params.id, at);
       if (timeline.result.length === 0) return sendNotFound(reply, 'DEAL_NOT_FOUND', request.params.id);
-      return { ...timeline, result: paginate(timeline.result, (e) => e.position, byStreamVersion, q) };
+      return { ...timeline, result: paginate(`timeline of ${request.params.id}`, timeline.result, (e) => e.position, byStreamVersion, q) };
     },
   );
 }

@@ -89,7 +89,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           (q.channel === undefined || d.channel === q.channel) &&
           (q.customerId === undefined || d.customerId === q.customerId),
       );
-      const page = paginate(deals, (d) => d.dealId, orderBy(q.sort, { leadFoundAt: (d) => d.leadAt, estimatedAmount: (d) => d.estimatedMinor }), q);
+      const page = paginate('deals', deals, (d) => d.dealId, orderBy(q.sort, { leadFoundAt: (d) => d.leadAt, estimatedAmount: (d) => d.estimatedMinor }), q);
       return { items: page.items.map((d) => dealView(d, sales.state, now)), nextCursor: page.nextCursor };
     },
   );
@@ -132,7 +132,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           (q.region === undefined || c.region === q.region) &&
           (q.channel === undefined || c.channel === q.channel),
       );
-      return paginate(rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
+      return paginate('customers', rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
     },
   );
 
@@ -170,7 +170,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           (q.severity === undefined || c.severity === q.severity) &&
           (q.customerId === undefined || c.customerId === q.customerId),
       );
-      const page = paginate(list, (c) => c.complaintId, orderBy(q.sort, { raisedAt: (c) => c.raisedAt }), q);
+      const page = paginate('complaints', list, (c) => c.complaintId, orderBy(q.sort, { raisedAt: (c) => c.raisedAt }), q);
       return { items: page.items.map(complaintView), nextCursor: page.nextCursor };
     },
   );
@@ -215,7 +215,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
           (q.scopeId === undefined || t.scope.id === q.scopeId) &&
           (q.parent === undefined || t.parentTargetId === q.parent),
       );
-      const page = paginate(list, (t) => t.targetId, orderBy(q.sort, { period: (t) => t.period, amount: (t) => t.amount }), q);
+      const page = paginate('targets', list, (t) => t.targetId, orderBy(q.sort, { period: (t) => t.period, amount: (t) => t.amount }), q);
       return { items: page.items.map(targetView), nextCursor: page.nextCursor };
     },
   );
@@ -246,7 +246,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
     const now = readModels.now(pointInTime).getTime();
     const sales = await readModels.stateOf(salesProjection, pointInTime);
     const reps = [...sales.state.reps.values()].filter((r) => request.query.team === undefined || teamOf(r, now) === request.query.team);
-    const page = paginate(reps, (r) => r.repId, orderBy(request.query.sort, { name: (r) => r.name }), request.query);
+    const page = paginate('reps', reps, (r) => r.repId, orderBy(request.query.sort, { name: (r) => r.name }), request.query);
     return { items: page.items.map((r) => repView(r, now)), nextCursor: page.nextCursor };
   });
 
@@ -270,7 +270,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       const sales = await readModels.stateOf(salesProjection, pointInTime);
       const teams = [...sales.state.teams.values()].filter((t) => q.region === undefined || t.region === q.region);
-      const page = paginate(teams, (t) => t.teamId, orderBy(q.sort, { name: (t) => t.name }), q);
+      const page = paginate('teams', teams, (t) => t.teamId, orderBy(q.sort, { name: (t) => t.name }), q);
       const members = membersByTeam(sales.state, readModels.now(pointInTime).getTime());
       return { items: page.items.map((t) => teamView(t, members)), nextCursor: page.nextCursor };
     },
@@ -285,7 +285,7 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       if (!pointInTime) return reply;
       const sales = await readModels.stateOf(salesProjection, pointInTime);
       const defined = [...sales.state.pipelines.values()].flatMap((p) => (p.status === 'defined' ? [p] : []));
-      const page = paginate(defined, (p) => p.pipelineId, orderBy(q.sort, { name: (p) => p.name }), q);
+      const page = paginate('pipelines', defined, (p) => p.pipelineId, orderBy(q.sort, { name: (p) => p.name }), q);
       return { items: page.items.map(pipelineView), nextCursor: page.nextCursor };
     },
   );

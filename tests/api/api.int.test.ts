@@ -108,6 +108,11 @@ describe('the HTTP API', () => {
     }
     expect(pages).toEqual([['LeadFound', 'DealMovedToStage'], ['DealMovedToStage', 'DealMovedToStage'], ['OfferMade', 'ContractSigned']]);
     expect((await get('/deals/d1/timeline?cursor=nonsense')).json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
+    // a cursor of d1's timeline is not a place in another list: another deal's timeline, the reps
+    const d1Cursor = (await get('/deals/d1/timeline?limit=2')).json().result.nextCursor as string;
+    expect((await post('/deals', { ...lead, dealId: 'd2' }, 'rep')).statusCode).toBe(201);
+    expect((await get(`/deals/d2/timeline?cursor=${d1Cursor}`)).json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR', detail: expect.stringMatching(/another list/) });
+    expect((await get(`/reps?cursor=${d1Cursor}`)).json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
 
     const lifecycle = await get(`/customers/lifecycle?minPosition=${minPosition}`);
     expect(lifecycle.json().result).toEqual({ byStage: { atRisk: 1 }, byClass: { A: 1 } });

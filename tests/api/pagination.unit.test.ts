@@ -14,7 +14,7 @@ function allPages(list: Item[], sort: 'score' | '-score' | 'name' | '-name', lim
   let cursor: string | undefined;
   for (let page = 0; page < 1_000; page++) {
     if (page > 0) between(page);
-    const answer = paginate(list, (i) => i.id, orderBy(sort, keys), { limit, cursor });
+    const answer = paginate('items', list, (i) => i.id, orderBy(sort, keys), { limit, cursor });
     expect(answer.items.length).toBeLessThanOrEqual(limit);
     seen.push(...answer.items);
     if (answer.nextCursor === null) return seen;
@@ -59,15 +59,29 @@ describe('cursor pagination', () => {
 
   it('refuses a cursor it did not give out, or one given for another order', () => {
     const list: Item[] = [1, 2, 3].map((n) => ({ id: `i${n}`, score: n, name: 'a' }));
-    const first = paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1 });
+    const first = paginate('items', list, (i) => i.id, orderBy('score', keys), { limit: 1 });
     expect(first.nextCursor).not.toBeNull();
-    expect(() => paginate(list, (i) => i.id, orderBy('-score', keys), { limit: 1, cursor: first.nextCursor ?? '' })).toThrow(
+    expect(() => paginate('items', list, (i) => i.id, orderBy('-score', keys), { limit: 1, cursor: first.nextCursor ?? '' })).toThrow(
       new InvalidCursorError('was given for sort=score, not sort=-score; start again without a cursor'),
     );
-    expect(() => paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: 'not-a-cursor' })).toThrow(InvalidCursorError);
+    expect(() => paginate('items', list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: 'not-a-cursor' })).toThrow(InvalidCursorError);
     // and a hand-made cursor whose key is text where the order's keys are numbers
-    const forged = Buffer.from(JSON.stringify(['2', 'i2', 'score'])).toString('base64url');
-    expect(() => paginate(list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: forged })).toThrow(InvalidCursorError);
+    const forged = Buffer.from(JSON.stringify(['2', 'i2', 'score', 'items'])).toString('base64url');
+    expect(() => paginate('items', list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: forged })).toThrow(InvalidCursorError);
+    // and one longer than any it gives out
+    expect(() => paginate('items', list, (i) => i.id, orderBy('score', keys), { limit: 1, cursor: 'a'.repeat(2001) })).toThrow(
+      new InvalidCursorError('is longer than any cursor this API gives out (2000 characters)'),
+    );
+  });
+
+  it("refuses another list's cursor, even under an order of the same name: its place means nothing there", () => {
+    // given a cursor of one list (the customers, by name)
+    const list: Item[] = [1, 2, 3].map((n) => ({ id: `i${n}`, score: n, name: `n${n}` }));
+    const { nextCursor } = paginate('customers', list, (i) => i.id, orderBy('name', keys), { limit: 1 });
+    // when it is sent to another (the reps, by name), then it is refused, saying why
+    expect(() => paginate('reps', list, (i) => i.id, orderBy('name', keys), { limit: 1, cursor: nextCursor ?? '' })).toThrow(
+      new InvalidCursorError('was given for another list; pass each list its own nextCursor, or start again without one'),
+    );
   });
 
   it('gives out cursors that its own query accepts back, whatever the key: 200 characters of any script, quotes included', () => {
@@ -75,10 +89,10 @@ describe('cursor pagination', () => {
       fc.property(fc.string({ unit: 'grapheme', minLength: 200, maxLength: 200 }), fc.string({ minLength: 64, maxLength: 64 }), (name, id) => {
         // given a page of two items whose keys are as long as a name may be
         const items = [{ id, name, score: 0 }, { id: `${id}x`, name, score: 0 }];
-        const { nextCursor } = paginate(items, (i) => i.id, orderBy('-name', keys), { limit: 1 });
+        const { nextCursor } = paginate('items', items, (i) => i.id, orderBy('-name', keys), { limit: 1 });
         // then the cursor passes the query's own rules, and leads to the second item
         const query = pageQuery.parse({ limit: '1', cursor: nextCursor });
-        expect(paginate(items, (i) => i.id, orderBy('-name', keys), query).items).toEqual([items[0]]);
+        expect(paginate('items', items, (i) => i.id, orderBy('-name', keys), query).items).toEqual([items[0]]);
       }),
       { numRuns: 200 },
     );
