@@ -28,7 +28,7 @@ const resourceOf = (url: string): string => {
 
 /** What the ranges a route declares stand for, beside its refusals listed one by one. */
 export const RANGES: Readonly<Record<string, string>> = {
-  '4xx': "any other refusal: METHOD_NOT_ALLOWED (405), or one of Node's parser (408, 414, 431); docs/errors.md lists every code",
+  '4xx': "any other refusal: METHOD_NOT_ALLOWED (405), FST_ERR_MAX_PARAM_LENGTH (414: a path parameter over 100 characters), or one of Node's parser (408, 431); docs/errors.md lists every code",
   '5xx': 'INTERNAL_ERROR: the server failed; the x-request-id header identifies the request in its logs',
 };
 
@@ -46,7 +46,9 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
   const hasInputs = ['params', 'querystring', 'body', 'headers'].some((part) => route.schema[part as keyof FastifySchema] !== undefined);
   const byId = route.url.includes('/:');
   const refusals: [status: number, when: string][] = [];
-  if (hasInputs) refusals.push([400, `VALIDATION_FAILED: a field of the request breaks a rule, or is not one the route takes; \`issues\` names each${'cursor' in query ? '. INVALID_CURSOR: a cursor this API did not give out' : ''}`]);
+  if (hasInputs) refusals.push([400, `VALIDATION_FAILED: a field of the request breaks a rule, or is not one the route takes; \`issues\` names each${'cursor' in query ? '. INVALID_CURSOR: a cursor this API did not give out, or gave out for another list or order' : ''}`]);
+  if (takesBody) refusals.push([400, 'FST_ERR_CTP_INVALID_JSON_BODY: the body is not JSON. FST_ERR_CTP_EMPTY_JSON_BODY: a JSON content type and no body']);
+  refusals.push([400, 'FST_ERR_BAD_URL: the URL cannot be decoded']);
   if (route.role !== undefined) refusals.push([401, 'API_KEY_MISSING, API_KEY_UNKNOWN: no bearer key, or not a configured one']);
   if (route.role !== undefined && route.role !== 'viewer') refusals.push([403, `ROLE_NOT_ALLOWED: this needs the ${route.role} role`]);
   if (byId || route.resourceNotFound !== undefined) {
