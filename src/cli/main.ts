@@ -10,7 +10,7 @@ commands:
   serve                          start the HTTP API on the configured store (see README: configuration)
   seed [--events N] [--seed S]   fill an empty store with a generated sales history of about N events (1000 to 50000000, default 10000; seed 1)
   rebuild [projection …]         rebuild projections from the first event, replacing their snapshots (default: all)
-  help                           show this text`;
+  help                           show this text (as does --help after any command)`;
 
 /** A generated history is about this many events: a small organisation at least, and no more than it holds in memory at once. */
 const SEED_EVENTS = [1_000, 50_000_000] as const;
@@ -24,6 +24,8 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
+  // Asked of a command, help is shown rather than taken as one of its options (or, for serve, ignored while it starts).
+  if (rest.includes('--help') || rest.includes('-h')) return main(['help']);
   switch (command) {
     case 'serve':
       await serve(loadConfig(process.env));

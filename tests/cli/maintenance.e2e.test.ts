@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
@@ -25,6 +26,17 @@ describe('seed and rebuild, as an operator runs them', () => {
     const second = startEngine(['seed'], { DATA_DIR: dir });
     expect((await second.exited).code).toBe(1);
     expect(second.output()).toMatch(/^seed failed: the store .* already holds events/);
+  });
+
+  it('shows its usage for --help after any command, and does nothing else', async () => {
+    const dir = join(root, 'help');
+    for (const args of [['seed', '--help'], ['rebuild', '-h'], ['serve', '--help']]) {
+      const asked = startEngine(args, { DATA_DIR: dir });
+      expect((await asked.exited).code, args.join(' ')).toBe(0);
+      expect(asked.output()).toMatch(/^usage: sales-pipeline <command> \[options\]/);
+    }
+    // nothing was seeded, served or rebuilt: no store was even opened
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('rebuilds every projection with progress, replacing the snapshots', async () => {
