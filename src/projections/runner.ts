@@ -335,11 +335,18 @@ export class ProjectionRunner {
           continue;
         }
         // The log was read to `head`: every event up to it is in the fresh state (those of other types do not matter).
-        if (head !== null && (fresh.position === null || head > fresh.position)) fresh.position = head;
-        if (this.position === null || (fresh.position !== null && fresh.position >= this.position)) break;
+        const through = head !== null && (fresh.position === null || head > fresh.position) ? head : fresh.position;
+        if (this.position === null || (through !== null && through >= this.position)) {
+          // Snapshotted at the last event it applied, with that event's clocks: at `head`, a known-at
+          // read between the two would say it knew the events of other types recorded after it.
+          this.takeSnapshot(fresh);
+          fresh.position = through;
+          break;
+        }
       }
-      Object.assign(entry, { ...fresh, rebuilding: false });
-      this.takeSnapshot(entry);
+      // The clocks of the events of other types up to `through` are the live loop's: it kept the old state current.
+      const clocks = { maxOccurredAt: max(fresh.maxOccurredAt, entry.maxOccurredAt), maxRecordedAt: max(fresh.maxRecordedAt, entry.maxRecordedAt) };
+      Object.assign(entry, { ...fresh, ...clocks, rebuilding: false });
       return report(true, entry.position);
     } finally {
       entry.rebuilding = false;

@@ -357,6 +357,25 @@ describe('projection runner', () => {
     await world.store.close();
   });
 
+  it('after a rebuild, a knownAt read before the last events, of types it does not read, says the position it knew', async () => {
+    // given a log whose last event is one the sales projection does not read, recorded after all the others
+    const world = await aRunnerWorld();
+    const other = new History().add('k1', { type: 'ComplaintAcknowledged', data: { complaintId: 'k1' } } as never, '2026-09-01').events;
+    const [otherPosition] = await loadHistory(world.store, world.setClock, other);
+    const runner = world.runner();
+    await runner.start();
+    // when the projection is rebuilt, and read as known before that last event
+    await runner.rebuild('sales');
+    const read = await runner.stateAt(salesProjection, { knownAt: new Date('2026-08-25T00:00:00Z') });
+    // then the answer is at the projection's last event, not at the log's head, known only later
+    const stored = await world.store.readAll({ limit: 10_000 });
+    expect(read.position).toBe(stored.at(-2)?.position);
+    expect(stored.at(-1)?.position).toBe(otherPosition);
+    expect(read.state).toEqual(runner.current(salesProjection));
+    await runner.stop();
+    await world.store.close();
+  });
+
   it('rebuilds on demand with progress, and hands over to the live loop with no gap', async () => {
     const world = await aRunnerWorld({ snapshotEvery: 10 });
     const runner = world.runner();
