@@ -10,6 +10,12 @@ export type SnapshotMeta = {
   takenAt: number;
   /** For a delta snapshot, the position of the full snapshot it applies to; null for a full one. */
   base: Position | null;
+  /**
+   * The id of the first event of the log the snapshot was taken of: a snapshot is only of use with
+   * that log (another one, of as many events or more, would pass for it). Null when not known: a
+   * snapshot of an empty log, or one stored before snapshots said.
+   */
+  firstEventId: string | null;
 };
 
 export type Snapshot = { meta: SnapshotMeta; state: Uint8Array };

@@ -50,6 +50,8 @@ export class ProjectionRunner {
   private readonly clock: () => Date;
   private readonly onError: (error: unknown) => void;
   private position: Position | null = null;
+  /** The id of the log's first event, which every snapshot names (null while the log is empty). */
+  private firstEventId: string | null = null;
   private subscription: Subscription | null = null;
   private following: Promise<void> | null = null;
   private failure: unknown = null;
@@ -89,6 +91,7 @@ export class ProjectionRunner {
   /** Restores snapshots, catches up with the log as it is now (the snapshots it took on the way stored), then keeps following it. */
   async start(): Promise<void> {
     const head = await this.store.headPosition();
+    this.firstEventId = (await this.store.readAll({ limit: 1 }))[0]?.eventId ?? null;
     await this.forgetSnapshotsOfAnotherLog(head);
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
@@ -114,19 +117,28 @@ export class ProjectionRunner {
   }
 
   /**
-   * A snapshot past the log's head was taken of another log: the event file was replaced (a
-   * backup restored, a new data directory) and the snapshot file kept. Restored, it would add
-   * facts the log does not hold, and the events appended since would be skipped as already
-   * applied. Snapshots are a cache: all of them go, and the projections replay the log.
+   * A snapshot is of this log only if it names the log's first event, and lies at most at its head.
+   * Otherwise the event file was replaced (a new seed, another data directory, a backup) and the
+   * snapshot file kept: restored, the snapshot would hold facts this log does not, and its events
+   * up to the snapshot's position would be skipped as already applied. Snapshots are a cache: all
+   * of them go, and the projections replay the log.
    */
   private async forgetSnapshotsOfAnotherLog(head: Position | null): Promise<void> {
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
       const snapshot = await this.snapshots.nearest(name, version);
-      if (snapshot === null || (head !== null && snapshot.meta.position <= head)) continue;
-      this.onError(
-        new Error(`the snapshot of ${name} at position ${snapshot.meta.position} is past the event log's head (${head ?? 'an empty log'}): the snapshots are of another log; all are deleted and the projections replay this one`),
-      );
+      if (snapshot === null) continue;
+      const { position, firstEventId } = snapshot.meta;
+      const reason =
+        head === null || position > head
+          ? `is past the event log's head (${head ?? 'an empty log'})`
+          : firstEventId === null
+            ? 'does not name the first event of its log (taken by an earlier version)'
+            : firstEventId !== this.firstEventId
+              ? `was taken of a log whose first event is ${firstEventId}, not ${this.firstEventId ?? 'none'}`
+              : null;
+      if (reason === null) continue;
+      this.onError(new Error(`the snapshot of ${name} at position ${position} ${reason}: the snapshots are of another log; all are deleted and the projections replay this one`));
       await this.snapshots.deleteAll();
       return;
     }
@@ -167,6 +179,8 @@ export class ProjectionRunner {
   }
 
   private applyLive(recorded: RecordedEvent): void {
+    // Started on an empty log, the first event followed is the log's first.
+    this.firstEventId ??= recorded.eventId;
     const event = toProjectedEvent(recorded);
     for (const entry of this.live.values()) {
       if (entry.position !== null && recorded.position <= entry.position) continue;
@@ -206,6 +220,7 @@ export class ProjectionRunner {
         maxRecordedAt: entry.maxRecordedAt,
         takenAt: this.clock().getTime(),
         base,
+        firstEventId: this.firstEventId,
       },
       // Serialised now, synchronously, so the snapshot is exactly the state at `position`.
       state: delta && base !== null ? delta.encode(entry.state) : encodeState(entry.projection, entry.state),

@@ -13,7 +13,7 @@ const dir = aTempDir();
 /** A snapshot of `sales` at `position` (a full one, or a delta on `base`), its state the bytes of its position. */
 function aSnapshot(position: number, base: number | null = null, version = 1): Snapshot {
   return {
-    meta: { projection: 'sales', version, position: BigInt(position), maxOccurredAt: position * 10, maxRecordedAt: position * 10, takenAt: 0, base: base === null ? null : BigInt(base) },
+    meta: { projection: 'sales', version, position: BigInt(position), maxOccurredAt: position * 10, maxRecordedAt: position * 10, takenAt: 0, base: base === null ? null : BigInt(base), firstEventId: 'e1' },
     state: new Uint8Array([position, base ?? 0]),
   };
 }
@@ -88,14 +88,36 @@ describe('sqlite snapshot store, opened on a file from before delta snapshots', 
     // when the store opens it
     const snapshots = openSqliteSnapshotStore(file);
     // then the old snapshot is found as a full one, and deltas can be saved beside it
-    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 7n, base: null });
+    // (not saying which log it was of: that was not recorded then)
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 7n, base: null, firstEventId: null });
     await snapshots.save(aSnapshot(9, 7));
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 9n, base: 7n, firstEventId: 'e1' });
     expect((await snapshots.nearest('sales', 1))?.baseState).toEqual(Buffer.from([7]));
     await snapshots.close();
     // and the old table is gone
     const after = new Database(file);
     expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'projection_snapshots'").get()).toBeUndefined();
     after.close();
+  });
+});
+
+describe('sqlite snapshot store, opening a file of an earlier version', () => {
+  it('adds the column naming the log to a file without it; the snapshots there say null', async () => {
+    // given a file whose snapshot_meta has no first_event_id, with one full snapshot
+    const file = join(dir, `${ulid()}.db`);
+    const db = new Database(file);
+    db.exec(`CREATE TABLE snapshot_meta (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL, max_occurred_at INTEGER NOT NULL,
+               max_recorded_at INTEGER NOT NULL, taken_at INTEGER NOT NULL, base TEXT, PRIMARY KEY (projection, version, position)) STRICT;
+             CREATE TABLE snapshot_state (projection TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (projection, version, position)) STRICT;`);
+    db.prepare('INSERT INTO snapshot_meta VALUES (?, ?, ?, ?, ?, ?, ?)').run('sales', 1, '5'.padStart(40, '0'), 50, 50, 0, null);
+    db.prepare('INSERT INTO snapshot_state VALUES (?, ?, ?, ?)').run('sales', 1, '5'.padStart(40, '0'), Buffer.from([5]));
+    db.close();
+    // when the store opens it, then the snapshot is there, naming no log, and new ones name theirs
+    const snapshots = openSqliteSnapshotStore(file);
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 5n, firstEventId: null });
+    await snapshots.save(aSnapshot(6));
+    expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 6n, firstEventId: 'e1' });
+    await snapshots.close();
   });
 });
 
@@ -161,7 +183,7 @@ describe('sqlite snapshot store, opened beside an event file that holds snapshot
       const snapshots = openSqliteSnapshotStore(own, { movingFrom: events });
       // then it finds the delta with its base
       const found = await snapshots.nearest('sales', 1);
-      expect([found?.meta.position, [...(found?.baseState ?? [])]]).toEqual([12n, [10, 0]]);
+      expect([found?.meta.position, found?.meta.firstEventId, [...(found?.baseState ?? [])]]).toEqual([12n, 'e1', [10, 0]]);
       await snapshots.close();
     }
     // and the event file keeps its events and no snapshot table

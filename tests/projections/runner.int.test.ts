@@ -149,6 +149,37 @@ describe('projection runner', () => {
     await store.close();
   });
 
+  it('given snapshots of another log as long or longer (a new seed in place of the event file), deletes them, says so, and replays this one', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    const first = world.runner();
+    await first.start();
+    await first.stop();
+    await world.store.close();
+
+    // Another history of more events than the snapshots' positions, in a new event file beside the same snapshot file.
+    let clock = new Date('2026-06-01T00:00:00Z');
+    const store = openSqliteStore({ file: join(dir, `${ulid()}.db`), now: () => clock, pollIntervalMs: 20 });
+    const h = new History().standardPipeline('2026-06-01').rep('bo', 'south', '2026-06-01').customer('zeta', '2026-06-01');
+    for (let i = 1; i <= 60; i++) h.lead(`other${i}`, '2026-07-01');
+    await loadHistory(store, (at) => (clock = at), h.events);
+    const errors: unknown[] = [];
+    const second = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    await second.start();
+
+    expect(String(errors[0])).toMatch(/snapshot of sales at position \d+ was taken of a log whose first event is \S+, not \S+: the snapshots are of another log/);
+    const stored = (await store.readAll({ limit: 100 })).map(toProjectedEvent);
+    expect(second.current(salesProjection)).toEqual(replay(salesProjection, stored));
+    expect(second.current(salesProjection).deals.has('d1')).toBe(false);
+    // and the snapshots it takes from now on name this log, so the next start restores them
+    await second.stop();
+    const third = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    await third.start();
+    expect(errors).toHaveLength(1);
+    expect(third.current(salesProjection)).toEqual(replay(salesProjection, stored));
+    await third.stop();
+    await store.close();
+  });
+
   it('keeps only the newest full snapshots, and the deltas taken on them', async () => {
     // given a runner that takes a full snapshot every 12 events and a delta every 3, keeping 3 full ones
     const world = await aRunnerWorld();

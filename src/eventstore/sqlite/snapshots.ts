@@ -9,7 +9,7 @@ import { ANSWER_REQUESTS, RequestThread } from './requestThread.js';
 const POSITION_DIGITS = 40;
 const encodePosition = (position: bigint): string => position.toString().padStart(POSITION_DIGITS, '0');
 
-type MetaRow = { projection: string; version: number; position: string; max_occurred_at: number; max_recorded_at: number; taken_at: number; base: string | null };
+type MetaRow = { projection: string; version: number; position: string; max_occurred_at: number; max_recorded_at: number; taken_at: number; base: string | null; first_event_id: string | null };
 type Row = MetaRow & { state: Buffer; base_state: Buffer | null };
 
 const toMeta = (row: MetaRow): SnapshotMeta => ({
@@ -20,6 +20,7 @@ const toMeta = (row: MetaRow): SnapshotMeta => ({
   maxRecordedAt: row.max_recorded_at,
   takenAt: row.taken_at,
   base: row.base === null ? null : BigInt(row.base),
+  firstEventId: row.first_event_id ?? null,
 });
 
 const toSnapshot = (row: Row): FoundSnapshot => ({ meta: toMeta(row), state: row.state, ...(row.base_state ? { baseState: row.base_state } : {}) });
@@ -78,17 +79,25 @@ class SnapshotWriter {
  * when both are in WAL mode: after a crash between the two, the next open copies again, ignoring
  * what is already here, or, the copy lost, the projections replay the log (snapshots are a cache).
  */
+const columnsOf = (db: Connection, schema: string, table: string): string[] =>
+  db.prepare<[], string>(`SELECT name FROM pragma_table_info('${table}', '${schema}')`).pluck().all();
+
+/** The columns of snapshot_meta that every version of this store has had (first_event_id came later). */
+const META_COLUMNS = 'projection, version, position, max_occurred_at, max_recorded_at, taken_at, base';
+
 function takeOverSnapshots(db: Connection, schema: 'main' | 'earlier'): void {
   const tables = new Set(db.prepare<[], string>(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`).pluck().all());
   const moves: string[] = [];
   if (tables.has('projection_snapshots')) {
-    moves.push(`INSERT OR IGNORE INTO main.snapshot_meta SELECT projection, version, position, max_occurred_at, max_recorded_at, taken_at, NULL FROM ${schema}.projection_snapshots;
+    moves.push(`INSERT OR IGNORE INTO main.snapshot_meta (${META_COLUMNS}) SELECT projection, version, position, max_occurred_at, max_recorded_at, taken_at, NULL FROM ${schema}.projection_snapshots;
                 INSERT OR IGNORE INTO main.snapshot_state SELECT projection, version, position, state FROM ${schema}.projection_snapshots;
                 DROP TABLE ${schema}.projection_snapshots;`);
   }
   if (schema !== 'main') {
     for (const table of ['snapshot_meta', 'snapshot_state']) {
-      if (tables.has(table)) moves.push(`INSERT OR IGNORE INTO main.${table} SELECT * FROM ${schema}.${table}; DROP TABLE ${schema}.${table};`);
+      const named = table === 'snapshot_meta' && columnsOf(db, schema, table).includes('first_event_id');
+      const columns = table === 'snapshot_meta' ? `${META_COLUMNS}${named ? ', first_event_id' : ''}` : 'projection, version, position, state';
+      if (tables.has(table)) moves.push(`INSERT OR IGNORE INTO main.${table} (${columns}) SELECT ${columns} FROM ${schema}.${table}; DROP TABLE ${schema}.${table};`);
     }
   }
   if (moves.length > 0) db.transaction(() => db.exec(moves.join('\n')))();
@@ -121,6 +130,7 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
       max_recorded_at INTEGER NOT NULL,
       taken_at        INTEGER NOT NULL,
       base            TEXT,
+      first_event_id  TEXT,
       PRIMARY KEY (projection, version, position)
     ) STRICT;
     CREATE TABLE IF NOT EXISTS snapshot_state (
@@ -131,6 +141,8 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
       PRIMARY KEY (projection, version, position)
     ) STRICT;
   `);
+  // A file from before snapshots named their log: its snapshots say null, and are not restored.
+  if (!columnsOf(db, 'main', 'snapshot_meta').includes('first_event_id')) db.exec('ALTER TABLE snapshot_meta ADD COLUMN first_event_id TEXT');
   takeOverSnapshots(db, 'main');
   if (options.movingFrom !== undefined && existsSync(options.movingFrom)) {
     db.prepare('ATTACH ? AS earlier').run(resolve(options.movingFrom));
@@ -141,7 +153,7 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
     }
   }
   const writer = new SnapshotWriter(file, {
-    saveMeta: `INSERT OR REPLACE INTO snapshot_meta (projection, version, position, max_occurred_at, max_recorded_at, taken_at, base) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    saveMeta: `INSERT OR REPLACE INTO snapshot_meta (${META_COLUMNS}, first_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     saveState: 'INSERT OR REPLACE INTO snapshot_state (projection, version, position, state) VALUES (?, ?, ?, ?)',
     pruneStates: `DELETE FROM snapshot_state WHERE (projection, version, position) IN (SELECT projection, version, position FROM snapshot_meta WHERE ${DOOMED})`,
     pruneMeta: `DELETE FROM snapshot_meta WHERE ${DOOMED}`,
@@ -176,7 +188,7 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
       const bytes = new Uint8Array(state);
       return writer.run(
         [
-          ['saveMeta', [meta.projection, meta.version, position, meta.maxOccurredAt, meta.maxRecordedAt, meta.takenAt, meta.base === null ? null : encodePosition(meta.base)]],
+          ['saveMeta', [meta.projection, meta.version, position, meta.maxOccurredAt, meta.maxRecordedAt, meta.takenAt, meta.base === null ? null : encodePosition(meta.base), meta.firstEventId]],
           ['saveState', [meta.projection, meta.version, position, bytes]],
         ],
         [bytes.buffer],
