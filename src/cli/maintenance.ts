@@ -41,7 +41,7 @@ export async function rebuild(config: Config, names: readonly string[], print: (
     const known = liveProjections.map((p) => p.name);
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length > 0) throw new Error(`no projection named ${unknown.join(', ')} (known: ${known.join(', ')})`);
-    const runner = new ProjectionRunner({ store, snapshots, projections: liveProjections, snapshotEvery: config.SNAPSHOT_EVERY, deltaEvery: config.SNAPSHOT_DELTA_EVERY });
+    const runner = new ProjectionRunner({ store, snapshots, projections: liveProjections, snapshotEvery: config.SNAPSHOT_EVERY, deltaEvery: config.SNAPSHOT_DELTA_EVERY, keepSnapshots: config.SNAPSHOT_KEEP });
     for (const name of names.length > 0 ? names : known) {
       let lastPrint = 0;
       const done = await runner.rebuild(name, (p) => {

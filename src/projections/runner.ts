@@ -111,6 +111,10 @@ export class ProjectionRunner {
     this.subscription = this.store.subscribe({ after: from });
     this.following = this.follow(this.subscription);
     if (head !== null && !(await this.waitFor(head, Number.POSITIVE_INFINITY))) throw this.failure;
+    // Restored from a delta, a state is no base for deltas (its changes since the full one are not
+    // marked): without a full snapshot now, none would be taken for up to `snapshotEvery` events, and
+    // a known-at read of them would replay that many instead of at most `deltaEvery`.
+    for (const entry of this.live.values()) if (entry.deltaBase === null && entry.lastSnapshot !== null && entry.projection.codec?.delta) this.takeSnapshot(entry, { full: true });
     // The snapshots taken while catching up are stored before it says so: time travel starts from them.
     await Promise.all(this.snapshotWrites);
     this.caughtUp = true;
@@ -205,12 +209,15 @@ export class ProjectionRunner {
     if (entry.sinceFull >= this.snapshotEvery || deltaDue) this.takeSnapshot(entry);
   }
 
-  /** A delta when the projection takes them and has a base (on stop too), else a full snapshot. */
-  private takeSnapshot(entry: Live): void {
-    if (entry.position === null || entry.position === entry.lastSnapshot) return;
+  /**
+   * A delta when the projection takes them and has a base (on stop too), else a full snapshot;
+   * `full` asks for a full one, even at the position of the last snapshot (a delta's).
+   */
+  private takeSnapshot(entry: Live, { full = false } = {}): void {
+    if (entry.position === null || (!full && entry.position === entry.lastSnapshot)) return;
     const { name, version } = entry.projection;
     const delta = entry.projection.codec?.delta;
-    const base = delta && entry.deltaBase !== null && entry.sinceFull < this.snapshotEvery ? entry.deltaBase : null;
+    const base = !full && delta && entry.deltaBase !== null && entry.sinceFull < this.snapshotEvery ? entry.deltaBase : null;
     const snapshot = {
       meta: {
         projection: name,
@@ -317,6 +324,8 @@ export class ProjectionRunner {
     entry.rebuilding = true;
     const { projection } = entry;
     try {
+      // A runner that rebuilds without having started (the CLI's) has not read it yet: its snapshots name it too.
+      this.firstEventId ??= (await this.store.readAll({ limit: 1 }))[0]?.eventId ?? null;
       await this.snapshots.deleteAll(name);
       const fresh: Live = { ...entry, state: projection.init(), position: null, maxOccurredAt: 0, maxRecordedAt: 0, sinceSnapshot: 0, sinceFull: 0, lastSnapshot: null, deltaBase: null };
       const started = performance.now();

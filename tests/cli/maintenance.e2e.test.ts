@@ -46,8 +46,20 @@ describe('seed and rebuild, as an operator runs them', () => {
     expect((await rebuild.exited).code).toBe(0);
     for (const name of ['sales', 'targets', 'customers', 'complaints']) expect(rebuild.output()).toMatch(new RegExp(`rebuilt ${name}: [\\d,]+ events at`));
     const snapshots = openSqliteSnapshotStore(join(dir, 'projections.db'));
-    expect((await snapshots.list('sales')).length).toBeGreaterThanOrEqual(2);
+    const taken = await snapshots.list('sales');
+    expect(taken.length).toBeGreaterThanOrEqual(2);
+    // naming the log's first event, so that the server's next start restores them
+    const events = openSqliteStore({ file: join(dir, 'events.db') });
+    const [first] = await events.readAll({ limit: 1 });
+    await events.close();
+    expect(taken.map((meta) => meta.firstEventId)).toEqual(taken.map(() => first?.eventId));
     await snapshots.close();
+
+    // and with SNAPSHOT_KEEP=1, only the newest full snapshot stays
+    expect((await startEngine(['rebuild', 'sales'], { DATA_DIR: dir, SNAPSHOT_EVERY: '1000', SNAPSHOT_KEEP: '1' }).exited).code).toBe(0);
+    const kept = openSqliteSnapshotStore(join(dir, 'projections.db'));
+    expect((await kept.list('sales')).filter((meta) => meta.base === null)).toHaveLength(1);
+    await kept.close();
   });
 
   it('refuses an unknown projection or a malformed option with one line', async () => {

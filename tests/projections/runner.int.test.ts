@@ -236,6 +236,30 @@ describe('projection runner', () => {
     await world.store.close();
   });
 
+  it('after a restart from a delta, takes a full snapshot at once, so deltas go on every deltaEvery events', async () => {
+    // given a runner (a full snapshot every 20 events, a delta every 4) that stopped on a delta
+    const world = await aRunnerWorld({ snapshotEvery: 20, deltaEvery: 4 });
+    const first = world.runner();
+    await first.start();
+    await first.stop();
+    const last = (await world.snapshots.list('sales')).at(-1);
+    expect(last?.base).not.toBeNull();
+    // when another starts from it, and 6 events are appended
+    const second = world.runner();
+    await second.start();
+    world.setClock(new Date('2026-08-02T10:00:00Z'));
+    const more = new History();
+    for (let i = 1; i <= 6; i++) more.lead(`more${i}`, '2026-08-02T09:00:00.000Z');
+    const positions = await loadHistory(world.store, world.setClock, more.events);
+    expect(await second.waitFor(positions.at(-1) as bigint, 5_000)).toBe(true);
+    await second.stop();
+    // then it took a full snapshot where it started, a delta on it 4 events later (not 20), and another on stop
+    const taken = await world.snapshots.list('sales');
+    expect(taken.find((meta) => meta.position === last?.position)?.base).toBeNull();
+    expect(taken.filter((meta) => meta.base === last?.position).map((meta) => meta.position)).toEqual([positions[3], positions[5]]);
+    await world.store.close();
+  });
+
   it('rebuilds by itself when the projection version changes', async () => {
     const world = await aRunnerWorld();
     const v1 = world.runner();
