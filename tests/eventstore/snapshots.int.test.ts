@@ -1,3 +1,4 @@
+import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { ulid } from 'ulid';
@@ -118,6 +119,19 @@ describe('sqlite snapshot store, opening a file of an earlier version', () => {
     await snapshots.save(aSnapshot(6));
     expect((await snapshots.nearest('sales', 1))?.meta).toMatchObject({ position: 6n, firstEventId: 'e1' });
     await snapshots.close();
+  });
+});
+
+describe('sqlite snapshot store, given a damaged file', () => {
+  it('refuses to open it with one line naming the file and the way out: it is a cache, to delete', () => {
+    // given a snapshot file with a snapshot in it, cut short as a torn copy would be
+    const file = join(dir, `${ulid()}.db`);
+    const db = new Database(file);
+    db.exec('CREATE TABLE filler (x BLOB); INSERT INTO filler VALUES (randomblob(200000));');
+    db.close();
+    truncateSync(file, 50_000);
+    // when a store opens it, then it names the file, and says what to do
+    expect(() => openSqliteSnapshotStore(file)).toThrow(new RegExp(`^the snapshot file ${file} cannot be read \\(.+\\); it holds a cache only: delete it`));
   });
 });
 

@@ -109,15 +109,25 @@ export type SqliteSnapshotStoreOptions = {
 };
 
 /**
- * Projection snapshots in a SQLite file of their own, beside the event file or an EventStoreDB:
- * in the event file, a 30 MB snapshot held its write lock, and every append waited for it. Unlike
- * events, snapshots are a cache and may be replaced or deleted.
- * What a search filters on sits apart from the states: SQLite reads a row's columns in order, and
- * a column stored after a 20 MB state would cost a walk through all of its pages.
+ * The file open, with its tables as this version keeps them. A damaged file (a torn copy, a full
+ * disk) stopped the engine with "database disk image is malformed", naming neither file nor way out.
  */
-export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotStoreOptions = {}): SnapshotStore {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+function openSnapshotFile(file: string): Connection {
+  let db: Connection | undefined;
+  try {
+    db = new Database(file);
+    prepareSnapshotFile(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new Error(
+      `the snapshot file ${file} cannot be read (${error instanceof Error ? error.message : String(error)}); it holds a cache only: delete it (and its -wal and -shm files) and start again, and the projections replay the event log`,
+      { cause: error },
+    );
+  }
+}
+
+function prepareSnapshotFile(db: Connection): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -144,6 +154,18 @@ export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotSto
   // A file from before snapshots named their log: its snapshots say null, and are not restored.
   if (!columnsOf(db, 'main', 'snapshot_meta').includes('first_event_id')) db.exec('ALTER TABLE snapshot_meta ADD COLUMN first_event_id TEXT');
   takeOverSnapshots(db, 'main');
+}
+
+/**
+ * Projection snapshots in a SQLite file of their own, beside the event file or an EventStoreDB:
+ * in the event file, a 30 MB snapshot held its write lock, and every append waited for it. Unlike
+ * events, snapshots are a cache and may be replaced or deleted.
+ * What a search filters on sits apart from the states: SQLite reads a row's columns in order, and
+ * a column stored after a 20 MB state would cost a walk through all of its pages.
+ */
+export function openSqliteSnapshotStore(file: string, options: SqliteSnapshotStoreOptions = {}): SnapshotStore {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = openSnapshotFile(file);
   if (options.movingFrom !== undefined && existsSync(options.movingFrom)) {
     db.prepare('ATTACH ? AS earlier').run(resolve(options.movingFrom));
     try {
