@@ -23,12 +23,21 @@ export type Snapshot = { meta: SnapshotMeta; state: Uint8Array };
 /** A snapshot as found for a restore: a full one, or a delta with the state of its full snapshot. */
 export type FoundSnapshot = Snapshot & { baseState?: Uint8Array };
 
+/** A stored snapshot whose bytes are not those that were saved (a damaged disk, a hand edit): it must not be restored. */
+export class SnapshotDamagedError extends Error {
+  constructor(projection: string, position: Position) {
+    super(`the snapshot of ${projection} at position ${position} is damaged: its bytes do not match the checksum saved with them`);
+    this.name = 'SnapshotDamagedError';
+  }
+}
+
 /** Where projection snapshots are kept. A cache: deleting every snapshot changes no answer, only speed. */
 export interface SnapshotStore {
   save(snapshot: Snapshot): Promise<void>;
   /**
    * The snapshot with the greatest position for this projection version, within the bounds given;
-   * a delta comes with its base's state, and a delta whose base is gone is never returned.
+   * a delta comes with its base's state, and a delta whose base is gone is never returned. Rejects
+   * with SnapshotDamagedError when its bytes (or its base's) are not those saved.
    */
   nearest(projection: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<FoundSnapshot | null>;
   list(projection: string): Promise<SnapshotMeta[]>;

@@ -17,7 +17,7 @@ export const BATCH = 2000;
  */
 export async function replayTo<State>(
   store: EventStore,
-  snapshots: SnapshotStore,
+  snapshots: Pick<SnapshotStore, 'nearest'>,
   projection: Projection<State>,
   { asOf, knownAt }: { asOf: number | undefined; knownAt: number | undefined },
   maxReplay: number,

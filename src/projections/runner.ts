@@ -1,7 +1,8 @@
 import { setImmediate as giveWay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
-import type { SnapshotStore } from '../eventstore/snapshots.js';
+import { SnapshotDamagedError } from '../eventstore/snapshots.js';
+import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
 import { toProjectedEvent } from './events.js';
 import { BATCH, replayTo } from './pointInTimeReplay.js';
 import type { Projection } from './projection.js';
@@ -95,7 +96,7 @@ export class ProjectionRunner {
     await this.forgetSnapshotsOfAnotherLog(head);
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
-      const snapshot = await this.snapshots.nearest(name, version);
+      const snapshot = await this.nearestUsable(name, version);
       if (!snapshot) continue;
       entry.state = decodeState(entry.projection, snapshot);
       entry.position = snapshot.meta.position;
@@ -120,6 +121,18 @@ export class ProjectionRunner {
     this.caughtUp = true;
   }
 
+  /** The nearest snapshot; a damaged one (its bytes not those saved) has every snapshot deleted, says so, and none is used. */
+  private async nearestUsable(name: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<FoundSnapshot | null> {
+    try {
+      return await this.snapshots.nearest(name, version, bounds);
+    } catch (error) {
+      if (!(error instanceof SnapshotDamagedError)) throw error;
+      this.onError(new Error(`${error.message}; all snapshots are deleted and the projections replay the log`, { cause: error }));
+      await this.snapshots.deleteAll();
+      return null;
+    }
+  }
+
   /**
    * A snapshot is of this log only if it names the log's first event, and lies at most at its head.
    * Otherwise the event file was replaced (a new seed, another data directory, a backup) and the
@@ -130,7 +143,7 @@ export class ProjectionRunner {
   private async forgetSnapshotsOfAnotherLog(head: Position | null): Promise<void> {
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
-      const snapshot = await this.snapshots.nearest(name, version);
+      const snapshot = await this.nearestUsable(name, version);
       if (snapshot === null) continue;
       const { position, firstEventId } = snapshot.meta;
       const reason =
@@ -308,7 +321,8 @@ export class ProjectionRunner {
     if (this.caughtUp && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
-    return this.replays(() => replayTo(this.store, this.snapshots, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
+    const snapshots = { nearest: this.nearestUsable.bind(this) };
+    return this.replays(() => replayTo(this.store, snapshots, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
   }
 
   /**

@@ -4,6 +4,7 @@ import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { createMemorySnapshotStore } from '../../src/eventstore/memorySnapshots.js';
+import { SnapshotDamagedError } from '../../src/eventstore/snapshots.js';
 import type { Snapshot, SnapshotStore } from '../../src/eventstore/snapshots.js';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../../src/eventstore/sqlite/store.js';
@@ -122,7 +123,30 @@ describe('sqlite snapshot store, opening a file of an earlier version', () => {
   });
 });
 
+/** Flips the first byte of a stored state, as a damaged disk or a hand edit would change it. */
+function damage(file: string, position: number): void {
+  const db = new Database(file);
+  db.prepare("UPDATE snapshot_state SET state = CAST(char(unicode(CAST(state AS TEXT)) + 1) || substr(CAST(state AS TEXT), 2) AS BLOB) WHERE position = ?").run(String(position).padStart(40, '0'));
+  db.close();
+}
+
 describe('sqlite snapshot store, given a damaged file', () => {
+  it('refuses to restore a snapshot whose bytes are not those saved, or a delta whose base is damaged', async () => {
+    // given a full snapshot at 10, a delta on it at 12, and another full at 20 whose bytes then change
+    const file = join(dir, `${ulid()}.db`);
+    const snapshots = openSqliteSnapshotStore(file);
+    for (const s of [aSnapshot(10), aSnapshot(12, 10), aSnapshot(20)]) await snapshots.save(s);
+    damage(file, 20);
+    // when the newest is asked for, then it is refused as damaged, naming it
+    await expect(snapshots.nearest('sales', 1)).rejects.toThrow(new SnapshotDamagedError('sales', 20n));
+    // and an older one is still found whole; once its base is damaged, the delta on it is refused too
+    expect((await snapshots.nearest('sales', 1, { maxRecordedAt: 150 }))?.meta.position).toBe(12n);
+    damage(file, 10);
+    await expect(snapshots.nearest('sales', 1, { maxRecordedAt: 150 })).rejects.toThrow(SnapshotDamagedError);
+    await snapshots.close();
+  });
+
+
   it('refuses to open it with one line naming the file and the way out: it is a cache, to delete', () => {
     // given a snapshot file with a snapshot in it, cut short as a torn copy would be
     const file = join(dir, `${ulid()}.db`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Database } from '../../src/eventstore/sqlite/driver.js';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { openSqliteSnapshotStore } from '../../src/eventstore/sqlite/snapshots.js';
@@ -178,6 +179,35 @@ describe('projection runner', () => {
     expect(third.current(salesProjection)).toEqual(replay(salesProjection, stored));
     await third.stop();
     await store.close();
+  });
+
+  it('given a damaged snapshot (its bytes not those saved), deletes the snapshots, says so, and replays the log, at start and in time travel', async () => {
+    const world = await aRunnerWorld({ snapshotEvery: 10 });
+    const first = world.runner();
+    await first.start();
+    await first.stop();
+    // The newest snapshot's first byte changed, as a damaged disk or a hand edit would change it.
+    const damage = (position: bigint | undefined) => {
+      const db = new Database(world.file);
+      db.prepare('UPDATE snapshot_state SET state = CAST(? || substr(CAST(state AS TEXT), 2) AS BLOB) WHERE position = ?').run('~', String(position).padStart(40, '0'));
+      db.close();
+    };
+    const newest = (await world.snapshots.list('sales')).at(-1);
+    damage(newest?.position);
+    const errors: unknown[] = [];
+    const second = new ProjectionRunner({ store: world.store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    await second.start();
+    expect(String(errors[0])).toMatch(new RegExp(`snapshot of sales at position ${newest?.position} is damaged: .*; all snapshots are deleted and the projections replay the log`));
+    expect(second.current(salesProjection)).toEqual(replay(salesProjection, world.stored));
+    // and a knownAt read that would restore a damaged snapshot replays the log instead
+    await second.stop();
+    const middle = (await world.snapshots.list('sales'))[1];
+    damage(middle?.position);
+    const knownAt = middle?.maxRecordedAt ?? 0;
+    const then = await second.stateAt(salesProjection, { knownAt: new Date(knownAt) });
+    expect(then.state).toEqual(replay(salesProjection, world.stored.filter((e) => e.recordedAt <= knownAt)));
+    expect(String(errors[1])).toMatch(new RegExp(`snapshot of sales at position ${middle?.position} is damaged`));
+    await world.store.close();
   });
 
   it('keeps only the newest full snapshots, and the deltas taken on them', async () => {
