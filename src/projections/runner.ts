@@ -1,11 +1,11 @@
 import { setImmediate as giveWay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../eventstore/port.js';
-import { SnapshotDamagedError } from '../eventstore/snapshots.js';
-import type { FoundSnapshot, SnapshotStore } from '../eventstore/snapshots.js';
+import type { SnapshotStore } from '../eventstore/snapshots.js';
 import { toProjectedEvent } from './events.js';
 import { BATCH, replayTo } from './pointInTimeReplay.js';
 import type { Projection } from './projection.js';
+import { SnapshotGuard } from './snapshotGuard.js';
 import { decodeState, encodeState } from './snapshotState.js';
 import type { PointInTime, ProjectionStatus, RebuildProgress, RunnerOptions, StateAt } from './runnerTypes.js';
 
@@ -45,6 +45,8 @@ export class ProjectionRunner {
   private readonly live = new Map<string, Live>();
   private readonly store: EventStore;
   private readonly snapshots: SnapshotStore;
+  /** The snapshots as restores read them: of this log, and whole. */
+  private readonly guard: SnapshotGuard;
   private readonly snapshotEvery: number;
   private readonly deltaEvery: number;
   private readonly keepSnapshots: number;
@@ -71,6 +73,7 @@ export class ProjectionRunner {
     this.keepSnapshots = options.keepSnapshots ?? 50;
     this.clock = options.clock ?? (() => new Date());
     this.onError = options.onError ?? (() => undefined);
+    this.guard = new SnapshotGuard(this.snapshots, this.onError);
     // Each projection only ever receives the state its own init() made: erasing the state type here is safe.
     for (const projection of options.projections as unknown as readonly Projection<unknown>[]) {
       this.live.set(projection.name, {
@@ -93,10 +96,10 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const head = await this.store.headPosition();
     this.firstEventId = (await this.store.readAll({ limit: 1 }))[0]?.eventId ?? null;
-    await this.forgetSnapshotsOfAnotherLog(head);
+    await this.guard.forgetSnapshotsOfAnotherLog([...this.live.values()].map((entry) => entry.projection), head, this.firstEventId);
     for (const entry of this.live.values()) {
       const { name, version } = entry.projection;
-      const snapshot = await this.nearestUsable(name, version);
+      const snapshot = await this.guard.nearest(name, version);
       if (!snapshot) continue;
       entry.state = decodeState(entry.projection, snapshot);
       entry.position = snapshot.meta.position;
@@ -119,46 +122,6 @@ export class ProjectionRunner {
     // The snapshots taken while catching up are stored before it says so: time travel starts from them.
     await Promise.all(this.snapshotWrites);
     this.caughtUp = true;
-  }
-
-  /** The nearest snapshot; a damaged one (its bytes not those saved) has every snapshot deleted, says so, and none is used. */
-  private async nearestUsable(name: string, version: number, bounds?: { maxOccurredAt?: number; maxRecordedAt?: number }): Promise<FoundSnapshot | null> {
-    try {
-      return await this.snapshots.nearest(name, version, bounds);
-    } catch (error) {
-      if (!(error instanceof SnapshotDamagedError)) throw error;
-      this.onError(new Error(`${error.message}; all snapshots are deleted and the projections replay the log`, { cause: error }));
-      await this.snapshots.deleteAll();
-      return null;
-    }
-  }
-
-  /**
-   * A snapshot is of this log only if it names the log's first event, and lies at most at its head.
-   * Otherwise the event file was replaced (a new seed, another data directory, a backup) and the
-   * snapshot file kept: restored, the snapshot would hold facts this log does not, and its events
-   * up to the snapshot's position would be skipped as already applied. Snapshots are a cache: all
-   * of them go, and the projections replay the log.
-   */
-  private async forgetSnapshotsOfAnotherLog(head: Position | null): Promise<void> {
-    for (const entry of this.live.values()) {
-      const { name, version } = entry.projection;
-      const snapshot = await this.nearestUsable(name, version);
-      if (snapshot === null) continue;
-      const { position, firstEventId } = snapshot.meta;
-      const reason =
-        head === null || position > head
-          ? `is past the event log's head (${head ?? 'an empty log'})`
-          : firstEventId === null
-            ? 'does not name the first event of its log (taken by an earlier version)'
-            : firstEventId !== this.firstEventId
-              ? `was taken of a log whose first event is ${firstEventId}, not ${this.firstEventId ?? 'none'}`
-              : null;
-      if (reason === null) continue;
-      this.onError(new Error(`the snapshot of ${name} at position ${position} ${reason}: the snapshots are of another log; all are deleted and the projections replay this one`));
-      await this.snapshots.deleteAll();
-      return;
-    }
   }
 
   /**
@@ -321,8 +284,7 @@ export class ProjectionRunner {
     if (this.caughtUp && asOf === undefined && (knownAt === undefined || knownAt >= entry.maxRecordedAt)) {
       return { state: entry.state as State, position: entry.position, replayed: 0, from: 'live' };
     }
-    const snapshots = { nearest: this.nearestUsable.bind(this) };
-    return this.replays(() => replayTo(this.store, snapshots, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
+    return this.replays(() => replayTo(this.store, this.guard, projection, { asOf, knownAt }, limits.maxReplay ?? Number.POSITIVE_INFINITY));
   }
 
   /**
