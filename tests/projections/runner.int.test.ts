@@ -70,6 +70,24 @@ async function aLongWorld() {
   return { runner, store, reads };
 }
 
+/**
+ * The July world's snapshots beside a new event file holding `other`, as when events.db is
+ * replaced and projections.db kept; `runner()` runs on them, its errors in `errors`.
+ */
+async function snapshotsBesideAnotherLog(other: History) {
+  const world = await aRunnerWorld({ snapshotEvery: 10 });
+  const first = world.runner();
+  await first.start();
+  await first.stop();
+  await world.store.close();
+  let clock = new Date('2026-06-01T00:00:00Z');
+  const store = openSqliteStore({ file: join(dir, `${ulid()}.db`), now: () => clock, pollIntervalMs: 20 });
+  await loadHistory(store, (at) => (clock = at), other.events);
+  const errors: unknown[] = [];
+  const runner = () => new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+  return { store, errors, runner, setClock: (at: Date) => (clock = at) };
+}
+
 const julyFunnel = { pipelineId: 'standard', mode: 'cohort' as const, from: day('2026-07-01T00:00:00Z'), to: day('2026-08-01T00:00:00Z') };
 
 describe('projection runner', () => {
@@ -120,21 +138,12 @@ describe('projection runner', () => {
   });
 
   it('given snapshots of a longer log (the event file replaced, the snapshot file kept), deletes them, says so, and follows the new log from its start', async () => {
-    const world = await aRunnerWorld({ snapshotEvery: 10 });
-    const first = world.runner();
-    await first.start();
-    await first.stop();
-    await world.store.close();
-
-    // The same snapshot file beside a new event file holding a shorter history: one deal led and qualified.
-    let clock = new Date('2026-06-01T00:00:00Z');
-    const store = openSqliteStore({ file: join(dir, `${ulid()}.db`), now: () => clock, pollIntervalMs: 20 });
+    // A shorter history: one deal led and qualified.
     const h = new History().standardPipeline('2026-06-01').rep('ann', 'north', '2026-06-01').customer('acme', '2026-06-01');
     h.lead('d1', '2026-07-01');
     h.move('d1', 'lead', 'qualified', '2026-07-01T12:00:00.000Z');
-    await loadHistory(store, (at) => (clock = at), h.events);
-    const errors: unknown[] = [];
-    const second = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    const { store, errors, runner, setClock } = await snapshotsBesideAnotherLog(h);
+    const second = runner();
     await second.start();
 
     expect(String(errors[0])).toMatch(/snapshot of sales at position \d+ is past the event log's head \(\d+\): the snapshots are of another log/);
@@ -142,7 +151,7 @@ describe('projection runner', () => {
     expect(second.current(salesProjection)).toEqual(replay(salesProjection, stored));
     // What is appended next is applied, not skipped as if the old snapshot held it.
     const loss = h.lose('d1', 'price', 'qualified', '2026-07-02T00:00:00.000Z').events.at(-1) as ProjectedEvent;
-    clock = new Date(loss.recordedAt);
+    setClock(new Date(loss.recordedAt));
     const { position } = await store.appendToStream(loss.streamId, [{ eventId: ulid(), type: loss.type, data: loss.data as Record<string, unknown>, metadata: { occurredAt: new Date(loss.occurredAt).toISOString(), actor: loss.actor, correlationId: loss.correlationId, causationId: loss.causationId, schemaVersion: 1 } }], { expectedVersion: 1 });
     expect(await second.waitFor(position, 2_000)).toBe(true);
     expect(second.current(salesProjection).deals.get('d1')?.status).toBe('lost');
@@ -151,20 +160,11 @@ describe('projection runner', () => {
   });
 
   it('given snapshots of another log as long or longer (a new seed in place of the event file), deletes them, says so, and replays this one', async () => {
-    const world = await aRunnerWorld({ snapshotEvery: 10 });
-    const first = world.runner();
-    await first.start();
-    await first.stop();
-    await world.store.close();
-
-    // Another history of more events than the snapshots' positions, in a new event file beside the same snapshot file.
-    let clock = new Date('2026-06-01T00:00:00Z');
-    const store = openSqliteStore({ file: join(dir, `${ulid()}.db`), now: () => clock, pollIntervalMs: 20 });
+    // Another history, of more events than the snapshots' positions.
     const h = new History().standardPipeline('2026-06-01').rep('bo', 'south', '2026-06-01').customer('zeta', '2026-06-01');
     for (let i = 1; i <= 60; i++) h.lead(`other${i}`, '2026-07-01');
-    await loadHistory(store, (at) => (clock = at), h.events);
-    const errors: unknown[] = [];
-    const second = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    const { store, errors, runner } = await snapshotsBesideAnotherLog(h);
+    const second = runner();
     await second.start();
 
     expect(String(errors[0])).toMatch(/snapshot of sales at position \d+ was taken of a log whose first event is \S+, not \S+: the snapshots are of another log/);
@@ -173,7 +173,7 @@ describe('projection runner', () => {
     expect(second.current(salesProjection).deals.has('d1')).toBe(false);
     // and the snapshots it takes from now on name this log, so the next start restores them
     await second.stop();
-    const third = new ProjectionRunner({ store, snapshots: world.snapshots, projections: [salesProjection], snapshotEvery: 10, onError: (error) => errors.push(error) });
+    const third = runner();
     await third.start();
     expect(errors).toHaveLength(1);
     expect(third.current(salesProjection)).toEqual(replay(salesProjection, stored));
