@@ -77,6 +77,12 @@ class SnapshotWriter {
   }
 }
 
+const columnsOf = (db: Connection, schema: string, table: string): string[] =>
+  db.prepare<[], string>(`SELECT name FROM pragma_table_info('${table}', '${schema}')`).pluck().all();
+
+/** The columns of snapshot_meta that every version of this store has had (first_event_id came later). */
+const META_COLUMNS = 'projection, version, position, max_occurred_at, max_recorded_at, taken_at, base';
+
 /**
  * Moves into this store's tables the snapshots `schema` keeps elsewhere, and drops them there:
  * a file from before delta snapshots kept full ones in one table, and before snapshots had a file
@@ -84,12 +90,6 @@ class SnapshotWriter {
  * when both are in WAL mode: after a crash between the two, the next open copies again, ignoring
  * what is already here, or, the copy lost, the projections replay the log (snapshots are a cache).
  */
-const columnsOf = (db: Connection, schema: string, table: string): string[] =>
-  db.prepare<[], string>(`SELECT name FROM pragma_table_info('${table}', '${schema}')`).pluck().all();
-
-/** The columns of snapshot_meta that every version of this store has had (first_event_id came later). */
-const META_COLUMNS = 'projection, version, position, max_occurred_at, max_recorded_at, taken_at, base';
-
 function takeOverSnapshots(db: Connection, schema: 'main' | 'earlier'): void {
   const tables = new Set(db.prepare<[], string>(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`).pluck().all());
   const moves: string[] = [];
