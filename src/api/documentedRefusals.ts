@@ -65,6 +65,7 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
   if (route.command) refusals.push([422, 'a business rule refused the command: `code` is the domain\'s (docs/errors.md), `facts` what it found']);
   else if (timeTravel) refusals.push([422, timeTravel]);
   if (route.role !== undefined) refusals.push([429, 'RATE_LIMITED: over RATE_LIMIT_PER_MINUTE with this key; Retry-After says when to try again']);
+  if ('asOf' in query) refusals.push([429, 'READ_BUDGET_SPENT: the reads of this key that replay or compute took more than READ_BUDGET_MS_PER_MINUTE of server time this minute; Retry-After says when the minute is over']);
   if (route.role !== undefined) refusals.push([503, `STORE_UNAVAILABLE: the event store did not answer; nothing was stored${'minPosition' in query ? '. PROJECTIONS_BEHIND: the projections did not reach minPosition in time; Retry-After: 1' : ''}`]);
   const byStatus = new Map<number, string[]>();
   for (const [status, when] of refusals) byStatus.set(status, [...(byStatus.get(status) ?? []), when]);

@@ -7,6 +7,7 @@ import { TimeTravelLimitError } from '../projections/runner.js';
 import { fieldsTaken, schemaAt } from './closedInputs.js';
 import type { Problem } from './problem.js';
 import { invalidRequest, sendProblem } from './problem.js';
+import { ReadBudgetSpentError } from './readBudget.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,6 +75,7 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof InvalidAppendError) return { title: 'Invalid request', status: 400, code: error.code, detail: error.message };
   if (error instanceof DuplicateEventIdError) return { title: 'Conflict', status: 409, code: error.code, detail: error.message };
   if (error instanceof TimeTravelLimitError) return { title: 'Too much work for one request', status: 422, code: error.code, detail: error.message };
+  if (error instanceof ReadBudgetSpentError) return { title: 'Too many requests', status: 429, code: error.code, detail: error.message };
   if (error instanceof StoreUnavailableError || error instanceof StoreClosedError) {
     return { title: 'Store unavailable', status: 503, code: 'STORE_UNAVAILABLE', detail: error.message };
   }
@@ -89,5 +91,6 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const problem = toProblem(error, request);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   if (problem.status === 503) reply.header('retry-after', '5');
+  if (error instanceof ReadBudgetSpentError) reply.header('retry-after', String(error.retryAfterSeconds));
   return sendProblem(reply, problem);
 }

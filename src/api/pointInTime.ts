@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { instantSchema } from '../domain/shared/schemas.js';
 import type { PointInTime, ProjectionRunner } from '../projections/runner.js';
 import { invalidRequest, sendProblem } from './problem.js';
+import type { ReadBudget } from './readBudget.js';
 
 /** What every read takes: the point in time, and the position of the caller's own write to wait for. */
 export const pointInTimeQuery = z.object({
@@ -14,8 +15,9 @@ export const pointInTimeQuery = z.object({
 /**
  * Read-your-writes, then the point in time: waits for minPosition, answering 503 with Retry-After
  * when the projections do not get there in time (null is returned then, the reply already sent).
+ * With a budget, the read's work is metered against the caller's key (the wait is not work).
  */
-export function pointInTimeResolver(runner: ProjectionRunner, waitMs: number) {
+export function pointInTimeResolver(runner: ProjectionRunner, waitMs: number, budget?: ReadBudget) {
   return async (query: z.infer<typeof pointInTimeQuery>, reply: FastifyReply): Promise<PointInTime | null> => {
     if (query.minPosition !== undefined && !(await runner.inLog(BigInt(query.minPosition)))) {
       // Retry-After would have a client wait forever for a position no write gave out.
@@ -31,6 +33,11 @@ export function pointInTimeResolver(runner: ProjectionRunner, waitMs: number) {
       });
       return null;
     }
-    return { asOf: query.asOf ? new Date(query.asOf) : undefined, knownAt: query.knownAt ? new Date(query.knownAt) : undefined };
+    const key = reply.request.apiKey;
+    return {
+      asOf: query.asOf ? new Date(query.asOf) : undefined,
+      knownAt: query.knownAt ? new Date(query.knownAt) : undefined,
+      meter: budget && key ? budget.meterFor(key.sha256) : undefined,
+    };
   };
 }

@@ -21,6 +21,7 @@ import { MAX_PAGE, orderBy, pageQuery, paginate } from './pagination.js';
 import type { Order } from './pagination.js';
 import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './pointInTime.js';
 import { answers, invalidRequest, sendNotFound, sendProblem } from './problem.js';
+import type { ReadBudget } from './readBudget.js';
 import { serializedOnce } from './serializedOnce.js';
 
 const pointInTimeQuery = basePointInTime.extend({
@@ -67,7 +68,7 @@ const withContributions = (target: TargetProgress, explain: boolean): z.infer<ty
   return { ...figures, contributingDeals: contributions.length };
 };
 
-export type ReadRouteDeps = { readModels: ReadModels; runner: ProjectionRunner; minPositionWaitMs: number };
+export type ReadRouteDeps = { readModels: ReadModels; runner: ProjectionRunner; minPositionWaitMs: number; readBudget?: ReadBudget };
 
 /**
  * A deal's timeline is read whole by most (a few dozen events): a page holds as many as any list
@@ -84,7 +85,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
   const viewer = requireRole('viewer');
   const security = [{ bearer: [] }];
 
-  const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs);
+  const pointInTime = pointInTimeResolver(runner, deps.minPositionWaitMs, deps.readBudget);
   const sendFunnel = serializedOnce(funnelAnswer);
   const sendTargets = serializedOnce(targetsAnswer);
   const sendTarget = serializedOnce(targetTreeAnswer);

@@ -10,8 +10,7 @@ import { complaintsProjection } from '../projections/complaints.js';
 import { customersProjection } from '../projections/customers.js';
 import { dealStatusSchema } from '../projections/dealRecord.js';
 import { customerClassSchema, lifecycleStageSchema } from '../projections/lifecycle.js';
-import type { ReadModels } from '../projections/readModels.js';
-import type { ProjectionRunner } from '../projections/runner.js';
+import { meteredWork } from '../projections/runnerTypes.js';
 import type { StateAt } from '../projections/runnerTypes.js';
 import { salesProjection, teamOf } from '../projections/sales.js';
 import { targetStatusSchema, targetsProjection } from '../projections/targets.js';
@@ -20,6 +19,7 @@ import type { RoleCheck } from './authPlugin.js';
 import { orderBy, pageQuery, paginate, sortQuery } from './pagination.js';
 import { pointInTimeQuery, pointInTimeResolver } from './pointInTime.js';
 import { answers, sendNotFound } from './problem.js';
+import type { ReadRouteDeps } from './readRoutes.js';
 import { complaintPageSchema, complaintView, complaintViewSchema } from './views/complaint.js';
 import { customerLifecyclePageSchema, customerView, customerViewSchema } from './views/customer.js';
 import { dealPageSchema, dealView, dealViewSchema } from './views/deal.js';
@@ -39,8 +39,9 @@ function tag(reply: FastifyReply, read: Pick<StateAt<unknown>, 'from'>, record: 
 }
 
 /** GET on every resource's current state (or its state at a point in time), and lists with filters, sorting and cursors. */
-export function registerResourceRoutes(app: FastifyInstance, readModels: ReadModels, runner: ProjectionRunner, minPositionWaitMs: number, requireRole: (role: Role) => RoleCheck): void {
-  const resolve = pointInTimeResolver(runner, minPositionWaitMs);
+export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps, requireRole: (role: Role) => RoleCheck): void {
+  const { readModels, runner } = deps;
+  const resolve = pointInTimeResolver(runner, deps.minPositionWaitMs, deps.readBudget);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const viewer = requireRole('viewer');
   const route = <S extends object>(summary: string, tag: string, schema: S) => ({ onRequest: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
@@ -76,21 +77,24 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const sales = await readModels.stateOf(salesProjection, pointInTime);
-      const now = readModels.now(pointInTime).getTime();
-      const deals = [...sales.state.deals.values()].filter(
-        (d) =>
-          (q.status === undefined || d.status === q.status) &&
-          (q.stage === undefined || d.stageId === q.stage) &&
-          (q.owner === undefined || d.owner === q.owner) &&
-          (q.team === undefined || teamOf(sales.state.reps.get(d.owner), now) === q.team) &&
-          (q.region === undefined || d.region === q.region) &&
-          (q.productLine === undefined || d.productLine === q.productLine) &&
-          (q.channel === undefined || d.channel === q.channel) &&
-          (q.customerId === undefined || d.customerId === q.customerId),
-      );
-      const page = paginate('deals', deals, (d) => d.dealId, orderBy(q.sort, { leadFoundAt: (d) => d.leadAt, estimatedAmount: (d) => d.estimatedMinor }), q);
-      return { items: page.items.map((d) => dealView(d, sales.state, now)), nextCursor: page.nextCursor };
+      // A list is filtered and sorted over every record: work, metered.
+      return meteredWork(pointInTime, async () => {
+        const sales = await readModels.stateOf(salesProjection, pointInTime);
+        const now = readModels.now(pointInTime).getTime();
+        const deals = [...sales.state.deals.values()].filter(
+          (d) =>
+            (q.status === undefined || d.status === q.status) &&
+            (q.stage === undefined || d.stageId === q.stage) &&
+            (q.owner === undefined || d.owner === q.owner) &&
+            (q.team === undefined || teamOf(sales.state.reps.get(d.owner), now) === q.team) &&
+            (q.region === undefined || d.region === q.region) &&
+            (q.productLine === undefined || d.productLine === q.productLine) &&
+            (q.channel === undefined || d.channel === q.channel) &&
+            (q.customerId === undefined || d.customerId === q.customerId),
+        );
+        const page = paginate('deals', deals, (d) => d.dealId, orderBy(q.sort, { leadFoundAt: (d) => d.leadAt, estimatedAmount: (d) => d.estimatedMinor }), q);
+        return { items: page.items.map((d) => dealView(d, sales.state, now)), nextCursor: page.nextCursor };
+      });
     },
   );
 
@@ -122,17 +126,19 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      // The read model's lifecycles: its thresholds, and its cache of the live answer.
-      const lifecycles = await readModels.customerLifecycles(pointInTime);
-      const rows = lifecycles.result.customers.filter(
-        (c) =>
-          (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
-          (q.class === undefined || c.class === q.class) &&
-          (q.segment === undefined || c.segment === q.segment) &&
-          (q.region === undefined || c.region === q.region) &&
-          (q.channel === undefined || c.channel === q.channel),
-      );
-      return paginate('customers', rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
+      return meteredWork(pointInTime, async () => {
+        // The read model's lifecycles: its thresholds, and its cache of the live answer.
+        const lifecycles = await readModels.customerLifecycles(pointInTime);
+        const rows = lifecycles.result.customers.filter(
+          (c) =>
+            (q.lifecycleStage === undefined || c.stage === q.lifecycleStage) &&
+            (q.class === undefined || c.class === q.class) &&
+            (q.segment === undefined || c.segment === q.segment) &&
+            (q.region === undefined || c.region === q.region) &&
+            (q.channel === undefined || c.channel === q.channel),
+        );
+        return paginate('customers', rows, (c) => c.customerId, orderBy(q.sort, { name: (c) => c.name, since: (c) => c.since, contracts: (c) => c.contracts }), q);
+      });
     },
   );
 
@@ -162,16 +168,18 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
-      const list = [...complaints.state.complaints.values()].filter(
-        (c) =>
-          (q.status === undefined || c.status === q.status) &&
-          (q.open === undefined || OPEN_STATUSES.includes(c.status) === (q.open === 'true')) &&
-          (q.severity === undefined || c.severity === q.severity) &&
-          (q.customerId === undefined || c.customerId === q.customerId),
-      );
-      const page = paginate('complaints', list, (c) => c.complaintId, orderBy(q.sort, { raisedAt: (c) => c.raisedAt }), q);
-      return { items: page.items.map(complaintView), nextCursor: page.nextCursor };
+      return meteredWork(pointInTime, async () => {
+        const complaints = await readModels.stateOf(complaintsProjection, pointInTime);
+        const list = [...complaints.state.complaints.values()].filter(
+          (c) =>
+            (q.status === undefined || c.status === q.status) &&
+            (q.open === undefined || OPEN_STATUSES.includes(c.status) === (q.open === 'true')) &&
+            (q.severity === undefined || c.severity === q.severity) &&
+            (q.customerId === undefined || c.customerId === q.customerId),
+        );
+        const page = paginate('complaints', list, (c) => c.complaintId, orderBy(q.sort, { raisedAt: (c) => c.raisedAt }), q);
+        return { items: page.items.map(complaintView), nextCursor: page.nextCursor };
+      });
     },
   );
 
@@ -204,19 +212,21 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const targets = await readModels.stateOf(targetsProjection, pointInTime);
-      const list = [...targets.state.targets.values()].filter(
-        (t) =>
-          (q.period === undefined || t.period === q.period) &&
-          (q.within === undefined || periodContains(q.within, t.period)) &&
-          (q.metric === undefined || t.metric === q.metric) &&
-          (q.status === undefined || t.status === q.status) &&
-          (q.scope === undefined || t.scope.kind === q.scope) &&
-          (q.scopeId === undefined || t.scope.id === q.scopeId) &&
-          (q.parent === undefined || t.parentTargetId === q.parent),
-      );
-      const page = paginate('targets', list, (t) => t.targetId, orderBy(q.sort, { period: (t) => t.period, amount: (t) => t.amount }), q);
-      return { items: page.items.map(targetView), nextCursor: page.nextCursor };
+      return meteredWork(pointInTime, async () => {
+        const targets = await readModels.stateOf(targetsProjection, pointInTime);
+        const list = [...targets.state.targets.values()].filter(
+          (t) =>
+            (q.period === undefined || t.period === q.period) &&
+            (q.within === undefined || periodContains(q.within, t.period)) &&
+            (q.metric === undefined || t.metric === q.metric) &&
+            (q.status === undefined || t.status === q.status) &&
+            (q.scope === undefined || t.scope.kind === q.scope) &&
+            (q.scopeId === undefined || t.scope.id === q.scopeId) &&
+            (q.parent === undefined || t.parentTargetId === q.parent),
+        );
+        const page = paginate('targets', list, (t) => t.targetId, orderBy(q.sort, { period: (t) => t.period, amount: (t) => t.amount }), q);
+        return { items: page.items.map(targetView), nextCursor: page.nextCursor };
+      });
     },
   );
 
@@ -243,11 +253,13 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
   typed.get('/reps', route('Reps, filtered, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional(), sort: sortQuery(['name']) }), response: answers(repPageSchema) }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
     if (!pointInTime) return reply;
-    const now = readModels.now(pointInTime).getTime();
-    const sales = await readModels.stateOf(salesProjection, pointInTime);
-    const reps = [...sales.state.reps.values()].filter((r) => request.query.team === undefined || teamOf(r, now) === request.query.team);
-    const page = paginate('reps', reps, (r) => r.repId, orderBy(request.query.sort, { name: (r) => r.name }), request.query);
-    return { items: page.items.map((r) => repView(r, now)), nextCursor: page.nextCursor };
+    return meteredWork(pointInTime, async () => {
+      const now = readModels.now(pointInTime).getTime();
+      const sales = await readModels.stateOf(salesProjection, pointInTime);
+      const reps = [...sales.state.reps.values()].filter((r) => request.query.team === undefined || teamOf(r, now) === request.query.team);
+      const page = paginate('reps', reps, (r) => r.repId, orderBy(request.query.sort, { name: (r) => r.name }), request.query);
+      return { items: page.items.map((r) => repView(r, now)), nextCursor: page.nextCursor };
+    });
   });
 
   typed.get('/teams/:id', route('A team and its members now', 'team', { params: idParams, querystring: at, response: answers(teamViewSchema) }), async (request, reply) => {
@@ -268,11 +280,13 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const sales = await readModels.stateOf(salesProjection, pointInTime);
-      const teams = [...sales.state.teams.values()].filter((t) => q.region === undefined || t.region === q.region);
-      const page = paginate('teams', teams, (t) => t.teamId, orderBy(q.sort, { name: (t) => t.name }), q);
-      const members = membersByTeam(sales.state, readModels.now(pointInTime).getTime());
-      return { items: page.items.map((t) => teamView(t, members)), nextCursor: page.nextCursor };
+      return meteredWork(pointInTime, async () => {
+        const sales = await readModels.stateOf(salesProjection, pointInTime);
+        const teams = [...sales.state.teams.values()].filter((t) => q.region === undefined || t.region === q.region);
+        const page = paginate('teams', teams, (t) => t.teamId, orderBy(q.sort, { name: (t) => t.name }), q);
+        const members = membersByTeam(sales.state, readModels.now(pointInTime).getTime());
+        return { items: page.items.map((t) => teamView(t, members)), nextCursor: page.nextCursor };
+      });
     },
   );
 
@@ -283,10 +297,12 @@ export function registerResourceRoutes(app: FastifyInstance, readModels: ReadMod
       const q = request.query;
       const pointInTime = await resolve(q, reply);
       if (!pointInTime) return reply;
-      const sales = await readModels.stateOf(salesProjection, pointInTime);
-      const defined = [...sales.state.pipelines.values()].flatMap((p) => (p.status === 'defined' ? [p] : []));
-      const page = paginate('pipelines', defined, (p) => p.pipelineId, orderBy(q.sort, { name: (p) => p.name }), q);
-      return { items: page.items.map(pipelineView), nextCursor: page.nextCursor };
+      return meteredWork(pointInTime, async () => {
+        const sales = await readModels.stateOf(salesProjection, pointInTime);
+        const defined = [...sales.state.pipelines.values()].flatMap((p) => (p.status === 'defined' ? [p] : []));
+        const page = paginate('pipelines', defined, (p) => p.pipelineId, orderBy(q.sort, { name: (p) => p.name }), q);
+        return { items: page.items.map(pipelineView), nextCursor: page.nextCursor };
+      });
     },
   );
 }

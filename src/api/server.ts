@@ -25,6 +25,7 @@ import { registerReadRoutes } from './readRoutes.js';
 import { registerEventRoutes } from './eventRoutes.js';
 import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
+import { DEFAULT_READ_BUDGET_MS_PER_MINUTE, ReadBudget } from './readBudget.js';
 import { API_SECURITY_HEADERS, documentSecurityHeaders } from './securityHeaders.js';
 import { responseSerializer } from './serializer.js';
 import { plainMessages } from './plainMessages.js';
@@ -36,6 +37,8 @@ export type ApiDeps = {
   keys: readonly ApiKey[];
   /** Requests per minute per API key (per address before authentication). */
   rateLimitPerMinute?: number;
+  /** Server time per API key and minute for reads that replay or compute (ReadBudget). */
+  readBudgetMsPerMinute?: number;
   corsOrigins?: readonly string[];
   minPositionWaitMs?: number;
 };
@@ -167,8 +170,9 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     const metrics = createMetrics(app, store, api.runner);
     registerCommandRoutes(app, api.commands, requireRole, metrics);
     const minPositionWaitMs = api.minPositionWaitMs ?? 5000;
-    registerReadRoutes(app, { readModels: api.readModels, runner: api.runner, minPositionWaitMs }, requireRole);
-    registerResourceRoutes(app, api.readModels, api.runner, minPositionWaitMs, requireRole);
+    const reads = { readModels: api.readModels, runner: api.runner, minPositionWaitMs, readBudget: new ReadBudget(api.readBudgetMsPerMinute ?? DEFAULT_READ_BUDGET_MS_PER_MINUTE) };
+    registerReadRoutes(app, reads, requireRole);
+    registerResourceRoutes(app, reads, requireRole);
     registerEventRoutes(app, store, requireRole);
     registerOpsRoutes(app, { store, runner: api.runner, metrics }, requireRole);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseApiKeys } from '../api/auth.js';
+import { DEFAULT_READ_BUDGET_MS_PER_MINUTE } from '../api/readBudget.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
 
 /** A whole number in [min, max]; every rule broken gives the same message, naming the range (and the unit). */
@@ -63,6 +64,7 @@ export const configSchema = z
       })
       .optional(),
     RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
+    READ_BUDGET_MS_PER_MINUTE: wholeNumber(100, 3_600_000, 'milliseconds').default(DEFAULT_READ_BUDGET_MS_PER_MINUTE),
     CORS_ORIGINS: z
       .string()
       .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))

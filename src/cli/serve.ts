@@ -61,6 +61,7 @@ export async function serve(config: Config): Promise<void> {
       runner,
       keys,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      readBudgetMsPerMinute: config.READ_BUDGET_MS_PER_MINUTE,
       corsOrigins: config.CORS_ORIGINS,
     },
   });

@@ -13,6 +13,7 @@ import type { LifecycleThresholds } from './lifecycle.js';
 import { channelPerformance, salesPerformance, stalledDeals } from './performance.js';
 import type { Projection } from './projection.js';
 import type { ProjectionRunner, PointInTime } from './runner.js';
+import { meteredWork } from './runnerTypes.js';
 import { salesProjection } from './sales.js';
 import { reevaluateTargets, targetProgress } from './targetProgress.js';
 import type { AttributionRules, PaceThresholds } from './targetProgress.js';
@@ -54,14 +55,18 @@ export class ReadModels {
    * within `liveCacheMs` (1 s by default: figures that depend on the clock, such as expected to
    * date, are then at most that old). Point-in-time reads are not cached.
    */
-  private cached<T>(view: string, args: unknown, at: PointInTime, compute: () => Promise<T>): Promise<T> {
+  private cached<T>(view: string, args: unknown, at: PointInTime, work: () => Promise<T>): Promise<T> {
+    // Metered when computed: an answer served again costs its reader nothing.
+    const compute = () => meteredWork(at, work);
     if ((this.settings.liveCacheMs ?? 1000) <= 0 || at.asOf !== undefined || at.knownAt !== undefined) return compute();
     return this.cache.answer(`${view}|${String(this.runner.livePosition)}|${JSON.stringify(args)}`, this.clock().getTime(), compute);
   }
 
   /** One projection's state at a point in time. */
   stateOf<State>(projection: Projection<State>, at: PointInTime) {
-    return this.runner.stateAt(projection, at, { maxReplay: this.settings.maxReplay });
+    const read = () => this.runner.stateAt(projection, at, { maxReplay: this.settings.maxReplay });
+    // The live state is there already; only a replay is work.
+    return at.asOf === undefined && at.knownAt === undefined ? read() : meteredWork(at, read);
   }
 
   private async states(at: PointInTime) {
@@ -112,10 +117,12 @@ export class ReadModels {
   }
 
   /** What-if: target progress under alternative rules beside the actual rules. Nothing is written. */
-  async reevaluateTargets(alternative: Partial<AttributionRules>, targetIds: readonly string[] | undefined, at: PointInTime = {}) {
-    const { sales, targets } = await this.states(at);
-    const context = { sales: sales.state, targets: targets.state, now: this.now(at).getTime(), pace: this.settings.pace };
-    return this.answer(at, [sales, targets], reevaluateTargets(context, alternative, targetIds));
+  reevaluateTargets(alternative: Partial<AttributionRules>, targetIds: readonly string[] | undefined, at: PointInTime = {}) {
+    return meteredWork(at, async () => {
+      const { sales, targets } = await this.states(at);
+      const context = { sales: sales.state, targets: targets.state, now: this.now(at).getTime(), pace: this.settings.pace };
+      return this.answer(at, [sales, targets], reevaluateTargets(context, alternative, targetIds));
+    });
   }
 
   customerLifecycles(at: PointInTime = {}, options: { explain?: boolean } = {}) {
@@ -137,30 +144,40 @@ export class ReadModels {
     return this.answer(at, [sales, customers, complaints], { customers: rows, counts: lifecycleCounts(rows, options.explain) });
   }
 
-  async complaintStats(at: PointInTime = {}, options: { from?: number; to?: number; explain?: boolean } = {}) {
-    const complaints = await this.runner.stateAt(complaintsProjection, at, { maxReplay: this.settings.maxReplay });
-    return this.answer(at, [complaints], complaintStats(complaints.state, this.now(at).getTime(), { ...options, sla: this.settings.complaintSla }));
+  complaintStats(at: PointInTime = {}, options: { from?: number; to?: number; explain?: boolean } = {}) {
+    return meteredWork(at, async () => {
+      const complaints = await this.runner.stateAt(complaintsProjection, at, { maxReplay: this.settings.maxReplay });
+      return this.answer(at, [complaints], complaintStats(complaints.state, this.now(at).getTime(), { ...options, sla: this.settings.complaintSla }));
+    });
   }
 
-  async salesPerformance(query: Parameters<typeof salesPerformance>[2], at: PointInTime = {}) {
-    const { sales, complaints } = await this.states(at);
-    return this.answer(at, [sales, complaints], salesPerformance(sales.state, complaints.state, query));
+  salesPerformance(query: Parameters<typeof salesPerformance>[2], at: PointInTime = {}) {
+    return meteredWork(at, async () => {
+      const { sales, complaints } = await this.states(at);
+      return this.answer(at, [sales, complaints], salesPerformance(sales.state, complaints.state, query));
+    });
   }
 
-  async channels(query: Parameters<typeof channelPerformance>[1], at: PointInTime = {}) {
-    const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
-    return this.answer(at, [sales], channelPerformance(sales.state, query));
+  channels(query: Parameters<typeof channelPerformance>[1], at: PointInTime = {}) {
+    return meteredWork(at, async () => {
+      const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
+      return this.answer(at, [sales], channelPerformance(sales.state, query));
+    });
   }
 
-  async stalledDeals(at: PointInTime = {}, options: { explain?: boolean } = {}) {
-    const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
-    return this.answer(at, [sales], stalledDeals(sales.state, this.now(at).getTime(), this.settings.rottingDays, options));
+  stalledDeals(at: PointInTime = {}, options: { explain?: boolean } = {}) {
+    return meteredWork(at, async () => {
+      const sales = await this.runner.stateAt(salesProjection, at, { maxReplay: this.settings.maxReplay });
+      return this.answer(at, [sales], stalledDeals(sales.state, this.now(at).getTime(), this.settings.rottingDays, options));
+    });
   }
 
   /** The audit view of one deal, read from its own stream. */
-  async dealTimeline(dealId: string, at: PointInTime = {}) {
-    const entries = await readDealTimeline(this.store, dealId, at);
-    const last = entries.at(-1);
-    return this.answer(at, [{ position: last ? BigInt(last.position) : null, replayed: entries.length }], entries);
+  dealTimeline(dealId: string, at: PointInTime = {}) {
+    return meteredWork(at, async () => {
+      const entries = await readDealTimeline(this.store, dealId, at);
+      const last = entries.at(-1);
+      return this.answer(at, [{ position: last ? BigInt(last.position) : null, replayed: entries.length }], entries);
+    });
   }
 }

@@ -10,7 +10,7 @@ import { decodeState, encodeState } from './snapshotState.js';
 import type { PointInTime, ProjectionStatus, RebuildProgress, RunnerOptions, StateAt } from './runnerTypes.js';
 
 export { TimeTravelLimitError } from './runnerTypes.js';
-export type { PointInTime, ProjectionStatus, RebuildProgress, RunnerOptions, StateAt } from './runnerTypes.js';
+export type { PointInTime, ProjectionStatus, RebuildProgress, RunnerOptions, StateAt, WorkMeter } from './runnerTypes.js';
 
 type Live = {
   projection: Projection<unknown>;

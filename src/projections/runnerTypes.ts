@@ -21,8 +21,20 @@ export type RunnerOptions = {
   onError?: (error: unknown) => void;
 };
 
-/** When to read a projection: business time (`asOf`) and system time (`knownAt`), alone or together (DESIGN.md §2). */
-export type PointInTime = { asOf?: Date; knownAt?: Date };
+/**
+ * Runs the work of one read beyond the live state (a replay, a view computed anew) and counts
+ * what it cost: the API charges it to the caller's key, and may refuse the work before it starts.
+ */
+export type WorkMeter = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
+ * When to read a projection: business time (`asOf`) and system time (`knownAt`), alone or
+ * together (DESIGN.md §2); and the meter of the read's work, if someone counts it.
+ */
+export type PointInTime = { asOf?: Date; knownAt?: Date; meter?: WorkMeter };
+
+/** A read's work, through its meter when it has one. */
+export const meteredWork = <T>(at: PointInTime, work: () => Promise<T>): Promise<T> => (at.meter ? at.meter(work) : work());
 
 export type StateAt<State> = {
   state: State;

@@ -98,6 +98,32 @@ describe('protection', () => {
     await api.close();
   });
 
+  it('limits the server time that the replaying and computing reads of a key take, and still serves it what costs nothing', async () => {
+    // Given a key whose reads may take 1 ms of server time a minute
+    const api = await anApi(dir, { readBudgetMsPerMinute: 1 });
+    await api.app.inject({ method: 'POST', url: '/reps', headers: as('manager'), payload: hire('ann') });
+    const before = await api.eventCount();
+    // When it asks for statistics computed anew at every read, until refused
+    const statuses: number[] = [];
+    for (let i = 0; i < 500 && !statuses.includes(429); i++) statuses.push((await api.app.inject({ method: 'GET', url: '/complaints/stats', headers: as('viewer') })).statusCode);
+    // Then the reads are refused once their time is spent, with a problem saying when to retry
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((status) => status === 200)).toBe(true);
+    const refused = await api.app.inject({ method: 'GET', url: '/deals?status=open', headers: as('viewer') });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({ status: 429, code: 'READ_BUDGET_SPENT' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    const past = await api.app.inject({ method: 'GET', url: `/reps/ann?asOf=${new Date().toISOString()}`, headers: as('viewer') });
+    expect(past.json()).toMatchObject({ code: 'READ_BUDGET_SPENT' });
+    // And a resource as it is now costs nothing, another key has its own budget, and nothing was appended
+    expect((await api.app.inject({ method: 'GET', url: '/reps/ann', headers: as('viewer') })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'GET', url: '/complaints/stats', headers: as('rep') })).statusCode).toBe(200);
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+
   it('limits requests without a valid key too, so keys cannot be guessed at full speed', async () => {
     const api = await anApi(dir);
     const { MAX_FAILED_AUTH_PER_MINUTE } = await import('../../src/api/authPlugin.js');

@@ -20,6 +20,7 @@ describe('configuration from the environment', () => {
       SNAPSHOT_DELTA_EVERY: 10_000,
       SNAPSHOT_KEEP: 50,
       RATE_LIMIT_PER_MINUTE: 600,
+      READ_BUDGET_MS_PER_MINUTE: 20_000,
       MAX_REPLAY_EVENTS: 2_000_000,
       CORS_ORIGINS: [],
     });
