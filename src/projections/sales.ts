@@ -187,7 +187,8 @@ export const salesProjection: Projection<SalesState> = {
   name: 'sales',
   // 6: deals keep the position of their last touch, and their stream's version. 7: so do pipelines, reps and teams.
   // 8: a close a reopen undid keeps its status, position, contract and lost reason.
-  version: 8,
+  // 9: a retired stage keeps its place after the stage it followed when the others are reordered.
+  version: 9,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',

@@ -282,5 +282,19 @@ describe('funnel', () => {
       const [report] = funnel(replay(salesProjection, retired.events), { ...july, mode: 'cohort' });
       expect(report?.stages.find((s) => s.stageId === 'qualified')).toMatchObject({ retired: true, reached: 4 });
     });
+
+    it('keeps its place when the active stages are reordered: C and D, in it or lost at it, still reach no further', () => {
+      const reordered = new History();
+      reordered.events.push(...history.events);
+      reordered.add('standard', { type: 'StageRetired', data: { stageId: 'qualified' } }, '2026-07-28');
+      reordered.add('standard', { type: 'StagesReordered', data: { stageIds: ['lead', 'proposal', 'negotiation'] } }, '2026-07-29');
+      const [report] = funnel(replay(salesProjection, reordered.events), { ...july, mode: 'cohort' });
+      expect(report?.stages.map((s) => [s.stageId, s.reached])).toEqual([
+        ['lead', 5],
+        ['qualified', 4],
+        ['proposal', 2],
+        ['negotiation', 1],
+      ]);
+    });
   });
 });

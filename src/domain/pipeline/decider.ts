@@ -70,10 +70,19 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
       case 'StageProbabilityChanged':
         return { ...state, stages: mapStage(state.stages, event.data.stageId, (s) => ({ ...s, probability: event.data.probability })) };
       case 'StagesReordered': {
-        // Retired stages keep their place relative to nothing: they go last, in their old order.
         const byId = new Map(state.stages.map((s) => [s.stageId, s]));
-        const ordered = event.data.stageIds.flatMap((id) => byId.get(id) ?? []);
-        return { ...state, stages: [...ordered, ...state.stages.filter((s) => !event.data.stageIds.includes(s.stageId))] };
+        const stages = event.data.stageIds.flatMap((id) => byId.get(id) ?? []);
+        // A retired stage stays right after the stage it followed (first, if it was first): deals that got no
+        // further than it count as reaching what came before it, never the stages moved ahead of it. Put
+        // last, a deal lost at it would count as reaching every active stage (the funnel's reached counts).
+        let first = 0;
+        state.stages.forEach((stage, i) => {
+          if (event.data.stageIds.includes(stage.stageId)) return;
+          const before = state.stages[i - 1];
+          const at = before === undefined ? first++ : stages.findIndex((s) => s.stageId === before.stageId) + 1;
+          stages.splice(at, 0, stage);
+        });
+        return { ...state, stages };
       }
       case 'StageRetired':
         return { ...state, stages: mapStage(state.stages, event.data.stageId, (s) => ({ ...s, retired: true })) };

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipelineDecider, standardPipeline } from '../../../src/domain/pipeline/decider.js';
 import { specFor } from '../../support/deciderSpec.js';
 import { standardDefined } from '../../support/domainFixtures.js';
@@ -98,6 +98,21 @@ describe('pipeline', () => {
 
     it('refuses to re-add its id', () => {
       given.when({ type: 'AddStage', data: { stage: stages[1]!, beforeStageId: null } }, undefined).thenThrows('STAGE_ID_DUPLICATE');
+    });
+
+    it('keeps the retired stage right after the stage it followed when the active ones are reordered', () => {
+      const order = ['lead', 'negotiation', 'proposal'];
+      const state = [standardDefined, { type: 'StageRetired' as const, data: { stageId: 'qualified' } }, { type: 'StagesReordered' as const, data: { stageIds: order } }].reduce(
+        pipelineDecider.evolve,
+        pipelineDecider.initialState,
+      );
+      expect(state.status === 'defined' && state.stages.map((s) => `${s.stageId}${s.retired ? ' (retired)' : ''}`)).toEqual(['lead', 'qualified (retired)', 'negotiation', 'proposal']);
+    });
+
+    it('keeps a retired first stage first', () => {
+      const retiredLead = [standardDefined, { type: 'StageRetired' as const, data: { stageId: 'lead' } }, { type: 'StagesReordered' as const, data: { stageIds: ['proposal', 'qualified', 'negotiation'] } }];
+      const state = retiredLead.reduce(pipelineDecider.evolve, pipelineDecider.initialState);
+      expect(state.status === 'defined' && state.stages.map((s) => s.stageId)).toEqual(['lead', 'proposal', 'qualified', 'negotiation']);
     });
 
     it('reorders only the active stages', () => {
