@@ -38,6 +38,12 @@ export type Contribution = z.infer<typeof contributionSchema>;
 /** An adjustment of a target's amount, as answers show it. */
 export const adjustmentSchema = z.object({ at: instantSchema, amount: z.number(), previousAmount: z.number(), reason: z.string(), position: positionSchema });
 
+/**
+ * A prorated or weighted figure as the metric counts: money in whole minor units (DESIGN.md §2:
+ * never a fraction of a cent), an expected count of deals or customers to two decimals.
+ */
+const asFigure = (metric: TargetProgress['metric'], value: number): number => (metric === 'revenue' ? Math.round(value) : Math.round(value * 100) / 100);
+
 export const targetProgressSchema = z.object({
   targetId: z.string(),
   period: z.string(),
@@ -49,8 +55,8 @@ export const targetProgressSchema = z.object({
   amount: z.number().describe('the target as last adjusted (or as a what-if sets it): minor units of currency for revenue, else a count'),
   actual: z.number(),
   attainment: z.number().nullable().describe('actual / amount; null when the amount is 0'),
-  expectedToDate: z.number().describe("the amount prorated to the share of the period elapsed at the answer's now"),
-  forecast: z.number().describe('actual plus the open deals expected to close within the period, weighted by stage probability'),
+  expectedToDate: z.number().describe("the amount prorated to the share of the period elapsed at the answer's now: whole minor units for revenue, a count to two decimals otherwise"),
+  forecast: z.number().describe('actual plus the open deals expected to close within the period, weighted by stage probability: whole minor units for revenue, an expected count to two decimals otherwise'),
   gap: z.number().describe('amount − actual'),
   pace: z.enum(['ahead', 'onTrack', 'behind']),
   contributions: z.array(contributionSchema),
@@ -199,8 +205,8 @@ export function targetProgress(context: ProgressContext, targetIds?: readonly st
       amount,
       actual,
       attainment: round(ratio(actual, amount)),
-      expectedToDate: Math.round(expectedToDate * 100) / 100,
-      forecast: Math.round((actual + weighted) * 100) / 100,
+      expectedToDate: asFigure(target.metric, expectedToDate),
+      forecast: asFigure(target.metric, actual + weighted),
       gap: amount - actual,
       pace: againstPace === null ? 'onTrack' : againstPace >= pace.aheadAt ? 'ahead' : againstPace < pace.behindBelow ? 'behind' : 'onTrack',
       contributions,

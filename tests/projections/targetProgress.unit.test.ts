@@ -75,6 +75,14 @@ describe('what-if re-evaluation', () => {
     expect(rows['t-org']?.alternative.forecast).toBe(750_000);
   });
 
+  it('gives money in whole minor units, however the period and the probabilities divide it', () => {
+    // K: 400 000 × 0.1234567 = 49 382.68; one second past mid-quarter, 1 000 000 × elapsed share = 500 000.13
+    const now = midQuarter + 1000;
+    const rows = byId(reevaluateTargets({ sales, targets, now }, { stageProbabilities: { proposal: 0.1234567 } }));
+    expect(rows['t-org']?.alternative).toMatchObject({ forecast: 699_383, expectedToDate: 500_000 });
+    expect(rows['t-org']?.actual).toMatchObject({ forecast: 850_000, expectedToDate: 500_000 });
+  });
+
   it('writes nothing: the states are unchanged', () => {
     const before = [salesProjection.codec?.encode(sales), structuredClone(targets)];
     reevaluateTargets({ sales, targets, now: midQuarter }, { attribution: 'ownerAtLead', creditOn: 'recordedAt' });
