@@ -23,6 +23,8 @@ export type ComplaintRecord = {
   closedAt: number | null;
   escalations: number;
   reopened: number;
+  /** The satisfaction scores given when it was closed (a follow-up confirming the resolution), each dated. */
+  closingScores: { at: number; score: number }[];
   /** When it was open: [raised or reopened, resolved) spans, for "open at instant T". */
   openSpans: { from: number; to: number | null }[];
   /** The version of the complaint's stream this record reflects: the ETag of a complaint read now. */
@@ -33,8 +35,8 @@ export type ComplaintsState = { complaints: Map<string, ComplaintRecord> };
 
 export const complaintsProjection: Projection<ComplaintsState> = {
   name: 'complaints',
-  // 2: records keep their stream's version.
-  version: 2,
+  // 2: records keep their stream's version. 3: and the scores given at closing.
+  version: 3,
   eventTypes: ['ComplaintRaised', 'ComplaintAcknowledged', 'ComplaintEscalated', 'ComplaintResolved', 'ComplaintClosed', 'ComplaintReopened'],
   init: () => ({ complaints: new Map() }),
   apply(state, event) {
@@ -50,6 +52,7 @@ export const complaintsProjection: Projection<ComplaintsState> = {
         closedAt: null,
         escalations: 0,
         reopened: 0,
+        closingScores: [],
         openSpans: [{ from: event.occurredAt, to: null }],
         streamVersion: event.streamVersion,
       });
@@ -76,6 +79,7 @@ export const complaintsProjection: Projection<ComplaintsState> = {
       case 'ComplaintClosed':
         complaint.status = 'closed';
         complaint.closedAt = event.occurredAt;
+        if (event.data.satisfactionScore !== null) complaint.closingScores.push({ at: event.occurredAt, score: event.data.satisfactionScore });
         return;
       case 'ComplaintReopened':
         complaint.status = 'reopened';

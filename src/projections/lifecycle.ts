@@ -132,7 +132,8 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
         openAt: (at) => high.some((c) => isOpenAt(c, at)),
         changes: high.flatMap((c) => c.openSpans.flatMap((s) => (s.to === null ? [s.from] : [s.from, s.to]))),
       },
-      satisfaction: customer.satisfaction,
+      // A score given when one of its complaints was closed is a satisfaction score like a recorded one.
+      satisfaction: [...customer.satisfaction, ...own.flatMap((c) => c.closingScores)].sort((a, b) => a.at - b.at),
     };
     const transitions: { stage: LifecycleStage; at: number }[] = [];
     for (const point of changePoints(facts, customer.registeredAt, now, t)) {
@@ -162,7 +163,7 @@ export function customerLifecycles(context: LifecycleContext): CustomerLifecycle
       trailing12MonthRevenue,
       lastContactAt: contacts.length > 0 ? new Date(Math.max(...contacts)).toISOString() : null,
       openComplaints: own.filter((c) => isOpenAt(c, now)).length,
-      lastSatisfaction: customer.satisfaction.filter((s) => s.at <= now).at(-1)?.score ?? null,
+      lastSatisfaction: facts.satisfaction.filter((s) => s.at <= now).at(-1)?.score ?? null,
       ...(context.explain ? { provenance: { contracts: dealsBehind(won, (d) => d.signedPosition) } } : {}),
     };
   });

@@ -122,6 +122,23 @@ describe('customer lifecycle', () => {
     ]);
   });
 
+  it('takes the score given when a complaint is closed as the last satisfaction, at risk when it is 2 or less', () => {
+    // given A1 (active) closing a low complaint on 06-10 with a score of 1, then recording 4 on 06-25
+    const closed = new History();
+    closed.events.push(...h.events);
+    closed.add('k-a1', raise('k-a1', 'A1', 'low'), '2026-06-05');
+    closed.add('k-a1', { type: 'ComplaintResolved', data: { resolution: 'fixed' } }, '2026-06-08');
+    closed.add('k-a1', { type: 'ComplaintClosed', data: { satisfactionScore: 1 } }, '2026-06-10');
+    const at = (when: string) =>
+      customerLifecycles({ sales: replay(salesProjection, closed.events), customers: replay(customersProjection, closed.events), complaints: replay(complaintsProjection, closed.events), now: day(when) }).find((r) => r.customerId === 'A1');
+    // then A1 is at risk from the closing, with that score as its last satisfaction
+    expect(at('2026-06-20')).toMatchObject({ stage: 'atRisk', since: new Date(day('2026-06-10')).toISOString(), lastSatisfaction: 1 });
+    expect(at('2026-06-09')).toMatchObject({ stage: 'active', lastSatisfaction: null });
+    // and a later recorded score of 4 takes over
+    closed.add('A1', { type: 'SatisfactionRecorded', data: { score: 4, source: 'survey', comment: null } }, '2026-06-25');
+    expect(at('2026-07-01')).toMatchObject({ stage: 'active', lastSatisfaction: 4 });
+  });
+
   it('counts a completed follow-up visit as the last contact, the latest completed by now, and an open one not at all', () => {
     // given a customer with no deal, two visits completed in March and May, and one still open
     const v = new History().standardPipeline('2023-01-01').rep('ann', 'north', '2023-01-01').customer('V', '2024-01-01');
