@@ -66,7 +66,7 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
   else if (timeTravel) refusals.push([422, timeTravel]);
   if (route.role !== undefined) refusals.push([429, 'RATE_LIMITED: over RATE_LIMIT_PER_MINUTE with this key; Retry-After says when to try again']);
   if ('asOf' in query) refusals.push([429, 'READ_BUDGET_SPENT: the reads of this key that replay or compute took more than READ_BUDGET_MS_PER_MINUTE of server time this minute; Retry-After says when the minute is over']);
-  if (route.role !== undefined) refusals.push([503, `STORE_UNAVAILABLE: the event store did not answer; nothing was stored${'minPosition' in query ? '. PROJECTIONS_BEHIND: the projections did not reach minPosition in time; Retry-After: 1' : ''}`]);
+  if (route.role !== undefined) refusals.push([503, `STORE_UNAVAILABLE: the event store did not answer; nothing was stored. SHUTTING_DOWN: the server is stopping; nothing was done${'minPosition' in query ? '. PROJECTIONS_BEHIND: the projections did not reach minPosition in time; Retry-After: 1' : ''}`]);
   const byStatus = new Map<number, string[]>();
   for (const [status, when] of refusals) byStatus.set(status, [...(byStatus.get(status) ?? []), when]);
   return Object.fromEntries([...byStatus].map(([status, whens]) => [String(status), problemSchema.describe(whens.join('. '))]));

@@ -69,7 +69,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Refused by the first hook below instead, as problem details: Fastify's own 503 is a plain JSON body.
+    return503OnClosing: false,
     bodyLimit: bodyLimitBytes,
     // A URL the router cannot decode, or a path parameter over its length limit: problem details like every other refusal.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply.headers(everyAnswersHeaders).header('x-request-id', request.id)),
@@ -84,9 +85,25 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   app.addHook('onRoute', closeInputs);
   const methodsOf = allowedMethods(app);
 
-  // What every answer carries, set first: the answers later hooks refuse (401, 429) have it too, and no onSend hook runs per answer.
+  // What every answer carries, set first: the answers later hooks refuse (401, 429, 503) have it too, and no onSend hook runs per answer.
+  let closing = false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(everyAnswersHeaders).header('x-request-id', request.id);
+    if (!closing) return done();
+    // A request that came on a connection still open while the server stops: nothing is started any more.
+    sendProblem(reply.header('connection', 'close').header('retry-after', '5'), {
+      title: 'Shutting down',
+      status: 503,
+      code: 'SHUTTING_DOWN',
+      detail: 'the server is stopping: nothing was done; retry (another instance, or this one once restarted)',
+    });
+  });
+  // Node closes the connections idle when the server closes, not those idle later: a client keeping the connection of a
+  // request answered during the shutdown open would hold it until the keep-alive timeout (72 s), past any grace period.
+  app.addHook('preClose', (done) => {
+    closing = true;
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 50).unref();
+    app.server.once('close', () => clearInterval(reaper));
     done();
   });
 
