@@ -30,6 +30,27 @@ async function aSignedDealAndATarget(api: TestApi): Promise<string> {
 }
 
 describe('the HTTP API at its edges', () => {
+  it('takes only currencies in use: three capital letters that are no ISO 4217 code are a 400 naming the field', async () => {
+    // given a signed deal and a target
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const before = await api.eventCount();
+    // when a deal, an offer and a target come with a made-up currency
+    const refused = [
+      ['/deals', { dealId: 'd9', customerId: 'acme', title: 'X', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: { amountMinor: 100, currency: 'XXQ' }, expectedCloseDate: `${year}-12-15` }, 'body.estimatedAmount.currency'],
+      ['/deals/d1/offers', { by: 'us', amount: { amountMinor: 100, currency: 'ABC' } }, 'body.amount.currency'],
+      ['/targets', { targetId: 't9', period: String(year), metric: 'revenue', scope: { kind: 'org' }, amount: 100, currency: 'EUD' }, 'body.currency'],
+    ] as const;
+    for (const [url, payload, field] of refused) {
+      const response = await api.app.inject({ method: 'POST', url, headers: as('manager'), payload });
+      // then each is refused, naming the field and the rule, and nothing is appended
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().issues).toEqual([{ field, rule: 'must be an ISO 4217 currency code in use, such as EUR, USD or GBP' }]);
+    }
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+
   it('answers a URL the router cannot take as problem details, with the headers of every answer', async () => {
     const api = await anApi(dir);
     const undecodable = await api.app.inject({ method: 'GET', url: '/deals/%zz', headers: as('viewer') });

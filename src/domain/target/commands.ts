@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencySchema } from '../shared/money.js';
 import { reasonSchema } from '../shared/schemas.js';
 import { targetScopeSchema, targetSetSchema } from './events.js';
 
@@ -11,7 +12,7 @@ export const targetCommandSchema = z.discriminatedUnion('type', [
     data: targetSetSchema.extend({
       amount: amountSchema,
       scope: targetScopeSchema.extend({ id: targetScopeSchema.shape.id.default(null) }),
-      currency: targetSetSchema.shape.currency.default(null),
+      currency: currencySchema.nullable().default(null),
       parentTargetId: targetSetSchema.shape.parentTargetId.default(null),
     }),
   }),

@@ -13,7 +13,7 @@ export const targetSetSchema = z.object({
   scope: targetScopeSchema,
   /** Minor units of `currency` for revenue; a count for wonDeals and newCustomers. */
   amount: z.number(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').nullable(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters, an ISO 4217 code such as EUR').nullable(),
   parentTargetId: idSchema.nullable(),
 });
 
