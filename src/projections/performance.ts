@@ -71,7 +71,9 @@ export function salesPerformance(sales: SalesState, complaints: ComplaintsState,
       const t = tally(creditFor(deal, rep, closing.at));
       if (t) (closing.status === 'won' ? t.won : t.lost).push(closing);
     }
-    for (const rep of new Set([deal.ownerAtLead, ...(deal.ownerChanges ?? []).map((c) => c.repId)])) tally(creditFor(deal, rep, query.by === 'rep' ? 0 : deal.leadAt))?.customers.add(deal.customerId);
+    // Each owner's team is the one they were in when the deal became theirs: what they did while in it.
+    const owners = [{ repId: deal.ownerAtLead, at: deal.leadAt }, ...(deal.ownerChanges ?? [])];
+    for (const { repId, at } of owners) tally(creditFor(deal, repId, at))?.customers.add(deal.customerId);
   }
   const complaintsByCustomer = new Map<string, ComplaintRecord[]>();
   for (const c of complaints.complaints.values()) {

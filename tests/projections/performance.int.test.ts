@@ -81,6 +81,25 @@ describe('sales performance', () => {
   });
 });
 
+describe('complaints per team', () => {
+  it('count for the team an owner was in when the deal became theirs, not the one they were in when it was found', () => {
+    // given cy, in north until 07-10 and in south from then, taking over bo's deal H (hooli) on 07-12
+    const moved = new History()
+      .standardPipeline()
+      .rep('bo', 'south')
+      .rep('cy', 'north')
+      .lead('H', '2026-07-02', { owner: 'bo', customer: 'hooli' })
+      .add('cy', { type: 'RepLeftTeam', data: { teamId: 'north' } }, '2026-07-10')
+      .add('cy', { type: 'RepJoinedTeam', data: { teamId: 'south' } }, '2026-07-10')
+      .add('H', { type: 'DealReassigned', data: { fromRepId: 'bo', toRepId: 'cy', reason: 'coverage' } }, '2026-07-12')
+      .add('k3', raise('k3', 'hooli'), '2026-07-20');
+    // when July's performance is read per team
+    const rows = salesPerformance(replay(salesProjection, moved.events), replay(complaintsProjection, moved.events), { by: 'team', ...july });
+    // then hooli's complaint is south's alone: cy took the deal while in south
+    expect(rows.map((r) => [r.id, r.complaintsOnCustomers])).toEqual([['south', 1]]);
+  });
+});
+
 describe('channels', () => {
   it('per channel: leads, outcomes, revenue, cycle and customers acquired by their first contract', () => {
     expect(channelPerformance(sales, july)).toEqual([
