@@ -41,6 +41,12 @@ export class CustomerTable {
     return row < 0 ? undefined : this.view(row);
   }
 
+  /** The interned id of a customer's segment, or -1 for a customer not (yet) registered. */
+  segmentIdOf(customerId: string): number {
+    const row = this.keys.find(customerId);
+    return row < 0 ? -1 : (this.rows.cols.segment[row] as number);
+  }
+
   /** The segment of a customer, or null: what slicing by segment asks, without a view. */
   segmentOf(customerId: string): string | null {
     const row = this.keys.find(customerId);

@@ -21,6 +21,7 @@ export const DEAL_COLUMNS = {
   lostStage: Int32Array,
   competitor: Int32Array,
   ownerAtSigning: Int32Array,
+  segmentAtSigning: Int32Array,
   status: Uint8Array,
   corrected: Uint8Array,
   offers: Int32Array,

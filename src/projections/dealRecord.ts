@@ -42,6 +42,8 @@ export type DealRecord = {
   readonly signedRecordedAt: number | null;
   readonly signedPosition: CompactPosition | null;
   readonly ownerAtSigning: string | null;
+  /** The customer's segment when the contract was signed (null: open, lost, or the customer not yet registered then). */
+  readonly segmentAtSigning: string | null;
   readonly corrected: boolean;
   readonly lostReason: string | null;
   readonly lostStageId: string | null;

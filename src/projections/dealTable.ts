@@ -148,7 +148,7 @@ export class DealTable implements DealColumns {
     c.status[row] = 0;
     c.closedAt[row] = c.closedPosition[row] = c.contractMinor[row] = Number.NaN;
     c.signedAt[row] = c.signedRecordedAt[row] = c.signedPosition[row] = Number.NaN;
-    c.ownerAtSigning[row] = c.lostReason[row] = c.lostStage[row] = c.competitor[row] = -1;
+    c.ownerAtSigning[row] = c.segmentAtSigning[row] = c.lostReason[row] = c.lostStage[row] = c.competitor[row] = -1;
   }
 
   /** A stage entered: the current stage, and one more entry. */

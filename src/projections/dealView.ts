@@ -119,6 +119,9 @@ export class DealView implements DealRecord {
   get ownerAtSigning(): string | null {
     return this.strOrNull(this.c.ownerAtSigning[this.row] as number);
   }
+  get segmentAtSigning(): string | null {
+    return this.strOrNull(this.c.segmentAtSigning[this.row] as number);
+  }
   get corrected(): boolean {
     return this.c.corrected[this.row] === 1;
   }
@@ -171,12 +174,12 @@ export class DealView implements DealRecord {
   toJSON(): DealRecord {
     const { dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency } = this;
     const { estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition } = this;
-    const { contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor } = this;
+    const { contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, segmentAtSigning, corrected, lostReason, lostStageId, competitor } = this;
     const { lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries, streamVersion } = this;
     return {
       dealId, pipelineId, customerId, title, ownerAtLead, owner, ownerChanges, region, productLine, product, channel, currency,
       estimatedMinor, expectedCloseDate, forecastCategory, leadAt, leadPosition, entries, status, stageId, closedAt, closedPosition,
-      contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, corrected, lostReason, lostStageId, competitor,
+      contractMinor, signedAt, signedRecordedAt, signedPosition, ownerAtSigning, segmentAtSigning, corrected, lostReason, lostStageId, competitor,
       lastTouchAt, lastTouchPosition, lastContactAt, offers, reopened, priorCloses, lateEntries, streamVersion,
     };
   }

@@ -122,6 +122,7 @@ function applyDeal(state: SalesState, event: ProjectedEvent): void {
       c.contractMinor[row] = event.data.amount.amountMinor;
       c.signedRecordedAt[row] = event.recordedAt;
       c.ownerAtSigning[row] = c.owner[row] as number;
+      c.segmentAtSigning[row] = state.customers.segmentIdOf(deals.customerIds.at(row));
       return;
     case 'ContractAmountCorrected':
       c.contractMinor[row] = event.data.amount.amountMinor;
@@ -188,7 +189,8 @@ export const salesProjection: Projection<SalesState> = {
   // 6: deals keep the position of their last touch, and their stream's version. 7: so do pipelines, reps and teams.
   // 8: a close a reopen undid keeps its status, position, contract and lost reason.
   // 9: a retired stage keeps its place after the stage it followed when the others are reordered.
-  version: 9,
+  // 10: a won deal keeps its customer's segment at signing.
+  version: 10,
   eventTypes: [
     ...DEAL_EVENTS,
     'PipelineDefined',

@@ -80,7 +80,8 @@ function scopesOf(sales: SalesState, deal: DealRecord, rep: string, teamAt: numb
     key('region', deal.region),
     key('productLine', deal.productLine),
     key('channel', deal.channel),
-    key('segment', sales.customers.get(deal.customerId)?.segment ?? null),
+    // As signed: re-segmenting a customer later does not move a closed period's contracts.
+    key('segment', deal.segmentAtSigning ?? sales.customers.segmentOf(deal.customerId)),
   ];
 }
 

@@ -3,7 +3,7 @@ import { replay } from '../../src/projections/projection.js';
 import { salesProjection } from '../../src/projections/sales.js';
 import { reevaluateTargets, targetProgress } from '../../src/projections/targetProgress.js';
 import { targetsProjection } from '../../src/projections/targets.js';
-import { day } from '../support/history.js';
+import { History, day } from '../support/history.js';
 import { q3History } from '../support/q3History.js';
 
 const sales = replay(salesProjection, q3History.events);
@@ -81,6 +81,19 @@ describe('what-if re-evaluation', () => {
     const rows = byId(reevaluateTargets({ sales, targets, now }, { stageProbabilities: { proposal: 0.1234567 } }));
     expect(rows['t-org']?.alternative).toMatchObject({ forecast: 699_383, expectedToDate: 500_000 });
     expect(rows['t-org']?.actual).toMatchObject({ forecast: 850_000, expectedToDate: 500_000 });
+  });
+
+  it('credits a segment target with the segment the customer had at signing, however it is re-segmented later', () => {
+    // given an enterprise target for Q3, and acme (G 200 000 on 07-10, I 100 000 on 08-15) moved to smb on 10-05
+    const resegmented = new History();
+    resegmented.events.push(...q3History.events);
+    resegmented.add('t-ent', { type: 'TargetSet', data: { targetId: 't-ent', period: '2026-Q3', metric: 'revenue', scope: { kind: 'segment', id: 'enterprise' }, amount: 1_000_000, currency: 'EUR', parentTargetId: null } }, '2026-06-01');
+    resegmented.add('acme', { type: 'CustomerProfileUpdated', data: { segment: 'smb' } }, '2026-10-05');
+    const after = day('2026-10-10T00:00:00Z');
+    const [ent] = targetProgress({ sales: replay(salesProjection, resegmented.events), targets: replay(targetsProjection, resegmented.events), now: after }, ['t-ent']);
+    // then the quarter keeps its enterprise contracts: G, H, I and J, 650 000
+    expect(ent).toMatchObject({ actual: 650_000 });
+    expect(ent?.contributions.map((c) => c.dealId)).toEqual(['G', 'H', 'I', 'J']);
   });
 
   it('writes nothing: the states are unchanged', () => {
