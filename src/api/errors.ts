@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
 import { TimeTravelLimitError } from '../projections/runner.js';
 import { fieldsTaken, schemaAt } from './closedInputs.js';
+import { MalformedTextError } from './jsonBody.js';
 import type { Problem } from './problem.js';
 import { invalidRequest, sendProblem } from './problem.js';
 import { ReadBudgetSpentError } from './readBudget.js';
@@ -55,6 +56,7 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     // that one answer names every field at fault, not one part per round trip.
     return invalidRequest(INPUTS.flatMap((part) => issuesOf(part, request)));
   }
+  if (error instanceof MalformedTextError) return invalidRequest([{ field: error.field, rule: error.rule }]);
   if (error instanceof DomainError) {
     // A customer named in a body that does not exist is a refused command (422), not a missing URL (404).
     const status = error.code === request.routeOptions.config.resourceNotFound ? 404 : 422;

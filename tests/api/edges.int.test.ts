@@ -30,6 +30,26 @@ async function aSignedDealAndATarget(api: TestApi): Promise<string> {
 }
 
 describe('the HTTP API at its edges', () => {
+  it('refuses a body whose text would not be stored as sent: bytes that are not UTF-8, half a surrogate pair', async () => {
+    // given an API with nothing written by these requests yet
+    const api = await anApi(dir);
+    const before = await api.eventCount();
+    const send = (payload: string | Buffer) => api.app.inject({ method: 'POST', url: '/reps', headers: { ...as('manager'), 'content-type': 'application/json' }, payload });
+    // when a name holds an escape of half a surrogate pair, or the body a byte that is not UTF-8
+    const half = await send('{"repId":"zed","name":"Z\\ud800","role":"rep"}');
+    const bytes = await send(Buffer.concat([Buffer.from('{"repId":"zed","name":"Z'), Buffer.from([0xff]), Buffer.from('","role":"rep"}')]));
+    // then both are 400s naming where, and nothing is appended
+    expect(half.statusCode).toBe(400);
+    expect(half.json()).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ field: 'body.name', rule: expect.stringMatching(/^must be well-formed Unicode/) }] });
+    expect(bytes.statusCode).toBe(400);
+    expect(bytes.json()).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ field: 'body', rule: 'must be UTF-8 text: it holds bytes that are not' }] });
+    expect(await api.eventCount()).toBe(before);
+    // and a whole pair, escaped, is taken and read back as sent
+    expect((await send('{"repId":"zed","name":"Z\\ud83d\\ude00","role":"rep"}')).statusCode).toBe(201);
+    expect((await api.app.inject({ method: 'GET', url: '/reps/zed', headers: as('viewer') })).json().name).toBe('Z\u{1F600}');
+    await api.close();
+  });
+
   it('takes only currencies in use: three capital letters that are no ISO 4217 code are a 400 naming the field', async () => {
     // given a signed deal and a target
     const api = await anApi(dir);
