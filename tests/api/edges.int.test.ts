@@ -50,6 +50,39 @@ describe('the HTTP API at its edges', () => {
     await api.close();
   });
 
+  it('refuses control characters in any string of a body, but tabs and line breaks, naming the field', async () => {
+    // given an API with a rep, and nothing written by these requests yet
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const before = await api.eventCount();
+    const send = (url: string, payload: string) => api.app.inject({ method: 'POST', url, headers: { ...as('manager'), 'content-type': 'application/json' }, payload });
+    // when strings hold NUL, a terminal escape, backspace and form feed as short escapes, DEL, a C1 character, or a key holds one
+    const refused = [
+      ['/reps', '{"repId":"zed","name":"Z\\u0000","role":"rep"}', 'body.name'],
+      ['/reps', '{"repId":"zed","name":"\\u001b[31mZed","role":"rep"}', 'body.name'],
+      ['/reps', '{"repId":"zed","name":"Z\\bed","role":"rep"}', 'body.name'],
+      ['/deals/d1/activities', '{"kind":"note","summary":"page\\fbreak"}', 'body.summary'],
+      ['/reps', '{"repId":"zed","name":"Z\u007fed","role":"rep"}', 'body.name'],
+      ['/reps', '{"repId":"zed","name":"Z\u0085ed","role":"rep"}', 'body.name'],
+      ['/reps', '{"repId":"zed","name":"Zed","role":"rep","\\u0007":1}', 'body.\u0007'],
+    ] as const;
+    for (const [url, payload, field] of refused) {
+      const response = await send(url, payload);
+      // then each is a 400 naming the field and the rule, and nothing is appended
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json().issues, payload).toEqual([{ field, rule: 'must not hold control characters (U+0000–U+001F but tab and line breaks, U+007F–U+009F)' }]);
+    }
+    expect(await api.eventCount()).toBe(before);
+    // and a note with tabs and line breaks, escaped, is taken and kept as sent
+    const deal = { dealId: 'd2', customerId: 'acme', title: 'Spare parts', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(1_000_00), expectedCloseDate: `${year}-12-15` };
+    expect((await send('/deals', JSON.stringify(deal))).statusCode).toBe(201);
+    const note = await send('/deals/d2/activities', '{"kind":"note","summary":"first\\tline\\r\\nsecond line"}');
+    expect(note.statusCode, note.body).toBe(200);
+    const timeline = await api.app.inject({ method: 'GET', url: '/deals/d2/timeline', headers: as('viewer') });
+    expect(JSON.stringify(timeline.json())).toContain('first\\tline\\r\\nsecond line');
+    await api.close();
+  });
+
   it('takes only currencies in use: three capital letters that are no ISO 4217 code are a 400 naming the field', async () => {
     // given a signed deal and a target
     const api = await anApi(dir);
