@@ -41,6 +41,9 @@ function issuesOf([part, input]: (typeof INPUTS)[number], request: FastifyReques
   if (parsed.success) return [];
   return parsed.error.issues.flatMap((issue) => {
     const field = [part, ...issue.path.map(String)].join('.');
+    // A query parameter given twice comes as a list, which no route takes: the rule it breaks is being given once.
+    const given = part === 'querystring' && issue.path.length === 1 ? (input(request) as Record<PropertyKey, unknown>)[issue.path[0] as PropertyKey] : undefined;
+    if (Array.isArray(given) && issue.code !== 'unrecognized_keys') return [{ field, rule: `must be given once, not ${given.length} times` }];
     if (issue.code !== 'unrecognized_keys') return [{ field, rule: issue.message }];
     // One issue per field the route does not take, named, with what it takes instead.
     const kind = part === 'querystring' ? 'query parameter' : 'field';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageSizeQuery } from './pagination.js';
 import { eventTypeNames } from '../application/aggregates.js';
 import { eventMetadataSchema } from '../eventstore/port.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
@@ -84,7 +85,7 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
         querystring: z.object({
           after: positionText.optional().describe('the nextAfter of the previous page; the beginning when absent'),
           types,
-          limit: z.coerce.number().int().min(1).max(MAX_FEED_PAGE, `must be at most ${MAX_FEED_PAGE}`).default(100),
+          limit: pageSizeQuery(MAX_FEED_PAGE, 100),
         }),
         response: {
           200: z.object({ events: z.array(feedEventSchema), nextAfter: z.string().nullable().describe('pass it as after for the next page; null when nothing was read and no after was given') }),

@@ -3,8 +3,21 @@ import { z } from 'zod';
 
 export const MAX_PAGE = 500;
 
+/**
+ * A page size as a query gives it: decimal digits only. Coerced by Number(), `0x10`, `1e1`, ` 5`
+ * and `5.0` were taken too, each a way of writing a number the API never documented.
+ */
+export const pageSizeQuery = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max, `must be at most ${max}`))
+    .prefault(String(fallback))
+    .describe(`how many, 1 to ${max}; ${fallback} when absent`);
+
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  limit: pageSizeQuery(MAX_PAGE, 50),
   cursor: z.string().optional().describe('opaque: the nextCursor of the previous page'),
 });
 

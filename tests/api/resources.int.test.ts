@@ -131,6 +131,26 @@ describe('resources', () => {
     await api.close();
   });
 
+  it('takes a page size in decimal digits only, and each query parameter once', async () => {
+    // given a world with deals
+    const { api, lead, get } = await aWorld();
+    for (let i = 1; i <= 3; i++) await lead(`d${i}`, i * 1000);
+    // when a limit is written as hex, in exponent form, with a sign, a space or a decimal point
+    for (const limit of ['0x2', '2e0', '+2', '%202', '2.0']) {
+      // then it is a 400 naming the parameter and the rule
+      expect((await get(`/deals?limit=${limit}`)).json(), limit).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be a whole number in decimal digits' }] });
+    }
+    expect((await get('/events?limit=1e1')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be a whole number in decimal digits' }] });
+    // and a parameter given twice is named with that rule, not as a value of the wrong kind
+    expect((await get('/deals?limit=1&limit=2')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be given once, not 2 times' }] });
+    expect((await get('/deals?status=open&status=won&status=lost')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.status', rule: 'must be given once, not 3 times' }] });
+    // and decimal digits are taken as before, the default when absent
+    expect((await get('/deals?limit=2')).json().items).toHaveLength(2);
+    expect((await get('/deals')).json().items).toHaveLength(3);
+    expect((await get('/events?limit=1')).json().events).toHaveLength(1);
+    await api.close();
+  });
+
   it('pages through a list with a cursor that neither repeats nor skips while deals are added', async () => {
     const { api, lead, get } = await aWorld();
     for (let i = 1; i <= 7; i++) await lead(`d${i}`, i * 1000);
