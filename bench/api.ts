@@ -28,6 +28,7 @@ import { ReadModels } from '../src/projections/readModels.js';
 import { ProjectionRunner } from '../src/projections/runner.js';
 import { salesProjection } from '../src/projections/sales.js';
 import { targetsProjection } from '../src/projections/targets.js';
+import { stealMeter } from './machine.js';
 import { formatRate, printTable } from './table.js';
 
 const { values } = parseArgs({
@@ -132,11 +133,13 @@ export async function main(): Promise<void> {
   // the rounds' ratios: this machine drifts by up to ±20 % within a run, so a ratio is only taken
   // between neighbours, and one slow round does not decide the result.
   const bareRuns: Load[] = [];
+  const stolenOverall = stealMeter();
   await warmUp(bareUrl);
   /** A scenario's row; with no goal, a reference beside the others (`reference` in the result column). */
   const report = async (scenario: (typeof SCENARIOS)[number], name: string, url: string, options: Options, goal: number | null, p99Goal: number | null) => {
     if (!ONLY.includes(scenario)) return;
     await warmUp(url, options);
+    const stolen = stealMeter();
     const rounds: { bare: Load; measured: Load }[] = [];
     for (let round = 0; round < ROUNDS; round++) rounds.push({ bare: await run(bareUrl, {}, SECONDS), measured: await run(url, options, SECONDS) });
     bareRuns.push(...rounds.map((r) => r.bare));
@@ -154,6 +157,7 @@ export async function main(): Promise<void> {
       `${ratio.toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
       goal === null ? '' : `≥ ${goal}×${p99Goal === null ? '' : `, p99 ≤ ${p99Goal} ms`}`,
       goal === null ? 'reference' : met ? 'met' : 'NOT MET',
+      stolen(),
     ]);
   };
   await report('funnel', 'GET /funnel (cohort, this year)', `${base}/funnel?from=${year - 1}-01-01T00:00:00Z&to=${year + 1}-01-01T00:00:00Z`, {}, 0.6, 10);
@@ -190,10 +194,11 @@ export async function main(): Promise<void> {
     '',
     '',
     '',
+    stolenOverall(),
   ]);
   printTable(
     `API over 127.0.0.1, load from a separate process; ${ROUNDS} rounds of bare route then scenario, ${SECONDS} s each (req/s: median of the rounds' averages; p99: the worst round's; errors count non-2xx answers and reused idempotency keys too)`,
-    ['scenario', 'req/s', 'p99', 'errors', 'CPU µs/request: server + load', 'bare beside it', 'vs bare: median (rounds)', 'goal', 'result'],
+    ['scenario', 'req/s', 'p99', 'errors', 'CPU µs/request: server + load', 'bare beside it', 'vs bare: median (rounds)', 'goal', 'result', 'CPU stolen (VM)'],
     rows,
   );
   await app.close();
