@@ -83,6 +83,31 @@ describe('the HTTP API at its edges', () => {
     await api.close();
   });
 
+  it('refuses a body whose JSON says more than its value keeps: a key twice, a number past a double, a key reaching a prototype', async () => {
+    // given a signed deal, and nothing written by these requests yet
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const before = await api.eventCount();
+    const send = (url: string, payload: string) => api.app.inject({ method: 'POST', url, headers: { ...as('manager'), 'content-type': 'application/json' }, payload });
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    // when a key is given twice, a number has more digits than a double holds, a key is __proto__, or a note escapes a bell under deep nesting
+    const refused = [
+      ['/deals/d1/offers', '{"by":"us","by":"customer","amount":{"amountMinor":5,"currency":"EUR"}}', 'body.by', 'is given more than once in its object; JSON would keep only the last'],
+      ['/deals/d1/offers', '{"by":"us","amount":{"amountMinor":11000000.00000000001,"currency":"EUR"}}', 'body.amount.amountMinor', 'has more precision than a number holds: it would be stored as 11000000'],
+      ['/deals/d1/offers', '{"by":"us","amount":{"amountMinor":5,"currency":"EUR"},"discountPercent":99.99999999999999999}', 'body.discountPercent', 'has more precision than a number holds: it would be stored as 100'],
+      ['/deals/d1/activities', '{"kind":"note","summary":"s","__proto__":{"x":1}}', 'body.__proto__', 'is a name no field may have: it would reach the prototype of every object'],
+      ['/deals/d1/activities', `{"kind":"note","summary":"caf\\u00e9\\u0007","x":${deep}}`, 'body.summary', 'must not hold control characters (U+0000–U+001F but tab and line breaks, U+007F–U+009F)'],
+    ] as const;
+    for (const [url, payload, field, rule] of refused) {
+      const response = await send(url, payload);
+      // then each is a 400 naming the field and the rule, and nothing is appended
+      expect(response.statusCode, payload.slice(0, 100)).toBe(400);
+      expect(response.json().issues, payload.slice(0, 100)).toEqual([{ field, rule }]);
+    }
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+
   it('takes only currencies in use: three capital letters that are no ISO 4217 code are a 400 naming the field', async () => {
     // given a signed deal and a target
     const api = await anApi(dir);
