@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { ConcurrencyError, DuplicateEventIdError, InvalidAppendError, StoreClosedError, StoreUnavailableError } from '../eventstore/errors.js';
 import { TimeTravelLimitError } from '../projections/runner.js';
 import { fieldsTaken, schemaAt } from './closedInputs.js';
-import { MalformedTextError } from './jsonBody.js';
+import { MalformedTextError, UnsupportedBodyEncodingError } from './jsonBody.js';
 import type { Problem } from './problem.js';
 import { invalidRequest, sendProblem } from './problem.js';
 import { ReadBudgetSpentError } from './readBudget.js';
@@ -97,5 +97,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   if (problem.status === 503) reply.header('retry-after', '5');
   if (error instanceof ReadBudgetSpentError) reply.header('retry-after', String(error.retryAfterSeconds));
+  // The content codings taken (RFC 9110 §12.5.3): none but the body as it is.
+  if (error instanceof UnsupportedBodyEncodingError) reply.header('accept-encoding', 'identity');
   return sendProblem(reply, problem);
 }

@@ -20,6 +20,7 @@ import { closeInputs } from './closedInputs.js';
 import { registerCommandRoutes } from './commandRoutes.js';
 import { handleError } from './errors.js';
 import { registerJsonBody } from './jsonBody.js';
+import { registerRequestHeaderRules } from './requestHeaders.js';
 import { documentErrorsAsProblems, documentRoute } from './openapiDocument.js';
 import { problemSchema, sendProblem } from './problem.js';
 import { registerReadRoutes } from './readRoutes.js';
@@ -81,6 +82,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   // Only JSON bodies: a text/plain one would otherwise reach the schema as a string, and be refused as a body of the wrong type rather than as a media type (415).
   app.removeContentTypeParser('text/plain');
   registerJsonBody(app);
+  registerRequestHeaderRules(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
   app.setErrorHandler(handleError);

@@ -236,6 +236,62 @@ describe('the HTTP API over a socket, at its edges', () => {
   });
 });
 
+describe('the headers of a write', () => {
+  it('refuses a single-valued header given twice, over a socket, instead of joining or dropping one', async () => {
+    // given a signed deal, served on a free port
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const before = await api.eventCount();
+    // when a note is sent with two Idempotency-Keys (Node would join them into "a, b")
+    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const sent = request(`${base}/deals/d1/activities`, { method: 'POST', headers: { ...as('rep'), 'content-type': 'application/json', 'idempotency-key': ['a', 'b'] } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode, body }));
+      });
+      sent.on('error', reject);
+      sent.end('{"kind":"note","summary":"s"}');
+    });
+    // then it is a 400 naming the header, and nothing is appended
+    expect(answer.status, answer.body).toBe(400);
+    expect(JSON.parse(answer.body).issues).toEqual([{ field: 'headers.idempotency-key', rule: 'must be given once, not 2 times' }]);
+    expect(await api.eventCount()).toBe(before);
+    await api.close();
+  });
+
+  it('refuses a precondition a write does not evaluate, and a body in a charset or coding it cannot read as sent', async () => {
+    // given an open deal
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const deal = { dealId: 'd2', customerId: 'acme', title: 'Spare parts', ownerRepId: 'ann', channel: 'referral', productLine: 'vans', product: 'van', region: 'north', estimatedAmount: eur(1_000_00), expectedCloseDate: `${year}-12-15` };
+    expect((await api.app.inject({ method: 'POST', url: '/deals', headers: as('rep'), payload: deal })).statusCode).toBe(201);
+    const before = await api.eventCount();
+    const note = (headers: Record<string, string>, payload: string | Buffer = '{"kind":"note","summary":"s"}') =>
+      api.app.inject({ method: 'POST', url: '/deals/d2/activities', headers: { ...as('rep'), 'content-type': 'application/json', ...headers }, payload });
+    // when a note comes with If-None-Match: * (the deal exists) or If-Unmodified-Since
+    for (const [name, value] of [['if-none-match', '*'], ['if-unmodified-since', 'Mon, 01 Jan 2001 00:00:00 GMT']] as const) {
+      const refused = await note({ [name]: value });
+      // then it is a 400 naming the header and pointing to If-Match
+      expect(refused.statusCode, name).toBe(400);
+      expect(refused.json().issues, name).toEqual([{ field: `headers.${name}`, rule: 'is not a precondition writes here evaluate: make a write conditional with If-Match (an ETag as given, or *)' }]);
+    }
+    // when the body is Latin-1 as its content type says, or gzip as its content encoding says
+    const latin1 = await note({ 'content-type': 'application/json; charset=iso-8859-1' }, Buffer.from('{"kind":"note","summary":"é"}', 'latin1'));
+    const gzipped = await note({ 'content-encoding': 'gzip' });
+    // then both are 415s that say what is taken, and nothing is appended
+    expect(latin1.statusCode).toBe(415);
+    expect(latin1.json()).toMatchObject({ code: 'UNSUPPORTED_BODY_ENCODING', detail: 'content-type: charset=iso-8859-1 is not taken: a JSON body is UTF-8 (send charset=utf-8, or no charset)' });
+    expect(gzipped.statusCode).toBe(415);
+    expect(gzipped.headers['accept-encoding']).toBe('identity');
+    expect(await api.eventCount()).toBe(before);
+    // and UTF-8 said in any spelling, or identity, is taken
+    expect((await note({ 'content-type': 'application/json; charset="UTF-8"' })).statusCode).toBe(200);
+    expect((await note({ 'content-encoding': 'identity' })).statusCode).toBe(200);
+    await api.close();
+  });
+});
+
 describe('the live event stream at its edges', () => {
   it('refuses a feed position past the last event, page or stream, instead of skipping the events that come to fill it', async () => {
     // given a log of a few events

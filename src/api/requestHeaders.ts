@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { invalidRequest, sendProblem } from './problem.js';
+
+/**
+ * Headers that hold one value. Node joins a repeated one it does not know with ", " (two
+ * Idempotency-Keys "a" and "b" became the key "a, b", and a retry under "a" appended again), and
+ * keeps the first of a repeated Authorization or Content-Type: either way, one of them is dropped.
+ */
+const SINGLE_VALUED = ['authorization', 'content-type', 'content-encoding', 'idempotency-key', 'last-event-id'] as const;
+
+/**
+ * Preconditions a write here does not evaluate. Ignored, they would let the write happen when the
+ * client asked it not to (`If-None-Match: *` on a deal that exists): If-Match is the one there is.
+ */
+const WRITE_PRECONDITIONS = ['if-none-match', 'if-unmodified-since', 'if-modified-since', 'if-range'] as const;
+
+/** How many times each header of `names` comes in the raw request. */
+function counts(rawHeaders: readonly string[], names: readonly string[]): Map<string, number> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    if (names.includes(name)) found.set(name, (found.get(name) ?? 0) + 1);
+  }
+  return found;
+}
+
+/** Refuses, after authentication and before any work, a single-valued header given more than once, and a write's precondition other than If-Match. */
+export function registerRequestHeaderRules(app: FastifyInstance): void {
+  app.addHook('preValidation', (request, reply, done) => {
+    const issues: { field: string; rule: string }[] = [];
+    for (const [name, times] of counts(request.raw.rawHeaders, SINGLE_VALUED)) {
+      if (times > 1) issues.push({ field: `headers.${name}`, rule: `must be given once, not ${times} times` });
+    }
+    if (request.method === 'POST') {
+      for (const name of WRITE_PRECONDITIONS) {
+        if (request.headers[name] !== undefined) issues.push({ field: `headers.${name}`, rule: 'is not a precondition writes here evaluate: make a write conditional with If-Match (an ETag as given, or *)' });
+      }
+    }
+    if (issues.length === 0) return done();
+    sendProblem(reply, invalidRequest(issues));
+  });
+}
