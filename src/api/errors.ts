@@ -44,6 +44,10 @@ function issuesOf([part, input]: (typeof INPUTS)[number], request: FastifyReques
     // A query parameter given twice comes as a list, which no route takes: the rule it breaks is being given once.
     const given = part === 'querystring' && issue.path.length === 1 ? (input(request) as Record<PropertyKey, unknown>)[issue.path[0] as PropertyKey] : undefined;
     if (Array.isArray(given) && issue.code !== 'unrecognized_keys') return [{ field, rule: `must be given once, not ${given.length} times` }];
+    // A + sent unencoded in a query string arrives as a space (…T00:00:00+01:00 as …T00:00:00 01:00): the rule alone would not say why.
+    if (issue.code !== 'unrecognized_keys' && typeof given === 'string' && given.includes(' ')) {
+      return [{ field, rule: `${issue.message} (a + in a query string stands for a space: send it as %2B)` }];
+    }
     if (issue.code !== 'unrecognized_keys') return [{ field, rule: issue.message }];
     // One issue per field the route does not take, named, with what it takes instead.
     const kind = part === 'querystring' ? 'query parameter' : 'field';

@@ -12,7 +12,10 @@ const bound = (origin: string, limit: number | bigint): string =>
 export const plainMessages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      if (issue.input === undefined) return 'is required';
+      // A number given where a whole one is due: zod calls the type "int".
+      if (issue.expected === 'int') return 'must be a whole number';
+      return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'invalid_value':
       return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.join(', ')}`;
     case 'too_small':

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { channelSchema, instantSchema } from '../domain/shared/schemas.js';
+import { channelSchema, idSchema, instantSchema } from '../domain/shared/schemas.js';
 import { answerOf } from '../projections/answer.js';
 import { complaintStatsSchema } from '../projections/complaints.js';
 import { timelineEntrySchema } from '../projections/dealTimeline.js';
@@ -23,6 +23,7 @@ import { pointInTimeQuery as basePointInTime, pointInTimeResolver } from './poin
 import { answers, invalidRequest, sendNotFound, sendProblem } from './problem.js';
 import type { ReadBudget } from './readBudget.js';
 import { serializedOnce } from './serializedOnce.js';
+import { filterValue, idListValue } from './filterQuery.js';
 
 const pointInTimeQuery = basePointInTime.extend({
   explain: z.enum(['true', 'false']).optional().describe('include the deals, customers and event positions behind each figure'),
@@ -101,15 +102,15 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         tags: ['projections'],
         security,
         querystring: windowed(pointInTimeQuery.extend(windowQuery.shape).extend({
-          pipelineId: z.string().default('standard'),
+          pipelineId: filterValue.default('standard'),
           mode: z.enum(['cohort', 'flow']).default('cohort'),
           sliceBy: dimension.optional(),
-          owner: z.string().optional(),
-          team: z.string().optional(),
-          region: z.string().optional(),
-          productLine: z.string().optional(),
+          owner: filterValue.optional(),
+          team: filterValue.optional(),
+          region: filterValue.optional(),
+          productLine: filterValue.optional(),
           channel: channelSchema.optional(),
-          segment: z.string().optional(),
+          segment: filterValue.optional(),
         })),
         response: answers(funnelAnswer),
       },
@@ -138,7 +139,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Progress of every target, or of those named',
         tags: ['projections'],
         security,
-        querystring: pointInTimeQuery.extend({ targetIds: z.string().optional().describe('comma-separated target ids') }),
+        querystring: pointInTimeQuery.extend({ targetIds: idListValue.optional().describe('comma-separated target ids') }),
         response: answers(targetsAnswer),
       },
     },
@@ -164,7 +165,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Progress of one target, or with children=true of the tree of it and its child targets',
         tags: ['projections'],
         security,
-        params: z.object({ id: z.string() }),
+        params: z.object({ id: idSchema }),
         querystring: pointInTimeQuery.extend({ children: z.enum(['true', 'false']).optional().describe("add childTargets: each child target's progress") }),
         response: answers(targetTreeAnswer),
       },
@@ -253,7 +254,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: "One customer's lifecycle stage, its transitions, class and figures",
         tags: ['projections'],
         security,
-        params: z.object({ id: z.string() }),
+        params: z.object({ id: idSchema }),
         querystring: pointInTimeQuery,
         response: answers(customerLifecycleAnswer),
       },
@@ -316,7 +317,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Open deals untouched for longer than their stage allows, longest untouched first, a page at a time',
         tags: ['projections'],
         security,
-        querystring: pointInTimeQuery.extend(pageQuery.shape).extend({ owner: z.string().optional(), stage: z.string().optional() }),
+        querystring: pointInTimeQuery.extend(pageQuery.shape).extend({ owner: filterValue.optional(), stage: filterValue.optional() }),
         response: answered(z.object({ items: z.array(stalledDealSchema), nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last') })),
       },
     },
@@ -340,7 +341,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps, re
         summary: 'Every event of a deal with both clocks, who and why, and the deal after it (audit view), oldest first, a page at a time; each entry is its own provenance (event id and position), with or without explain',
         tags: ['projections'],
         security,
-        params: z.object({ id: z.string() }),
+        params: z.object({ id: idSchema }),
         querystring: pointInTimeQuery.extend(timelinePage.shape),
         response: answered(z.object({ items: z.array(timelineEntrySchema), nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last') })),
       },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { periodContains, periodSchema } from '../domain/shared/period.js';
-import { channelSchema } from '../domain/shared/schemas.js';
+import { channelSchema, idSchema } from '../domain/shared/schemas.js';
 import { OPEN_STATUSES, complaintStatusSchema } from '../domain/complaint/decider.js';
 import { severitySchema } from '../domain/complaint/events.js';
 import { scopeKindSchema, targetMetricSchema } from '../domain/target/events.js';
@@ -27,6 +27,7 @@ import { pipelinePageSchema, pipelineView, pipelineViewSchema } from './views/pi
 import { repPageSchema, repView, repViewSchema } from './views/rep.js';
 import { targetPageSchema, targetView, targetViewSchema } from './views/target.js';
 import { membersByTeam, teamPageSchema, teamView, teamViewSchema } from './views/team.js';
+import { filterValue } from './filterQuery.js';
 
 const at = pointInTimeQuery;
 
@@ -45,7 +46,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const viewer = requireRole('viewer');
   const route = <S extends object>(summary: string, tag: string, schema: S) => ({ onRequest: viewer, schema: { summary, tags: [tag], security: [{ bearer: [] }], ...schema } });
-  const idParams = z.object({ id: z.string() });
+  const idParams = z.object({ id: idSchema });
 
   typed.get('/deals/:id', route('A deal', 'deal', { params: idParams, querystring: at, response: answers(dealViewSchema) }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
@@ -62,13 +63,13 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
     route('Deals, filtered and sorted, a page at a time', 'deal', {
         querystring: at.extend(pageQuery.shape).extend({
           status: dealStatusSchema.optional(),
-          stage: z.string().optional(),
-          owner: z.string().optional(),
-          team: z.string().optional(),
-          region: z.string().optional(),
-          productLine: z.string().optional(),
+          stage: filterValue.optional(),
+          owner: filterValue.optional(),
+          team: filterValue.optional(),
+          region: filterValue.optional(),
+          productLine: filterValue.optional(),
           channel: channelSchema.optional(),
-          customerId: z.string().optional(),
+          customerId: filterValue.optional(),
           sort: sortQuery(['leadFoundAt', 'estimatedAmount']),
         }),
         response: answers(dealPageSchema),
@@ -113,8 +114,8 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
     '/customers',
     route('Customers with lifecycle stage and class, filtered and sorted, a page at a time', 'customer', {
         querystring: at.extend(pageQuery.shape).extend({
-          segment: z.string().optional(),
-          region: z.string().optional(),
+          segment: filterValue.optional(),
+          region: filterValue.optional(),
           channel: channelSchema.optional().describe('the channel the customer was acquired through'),
           lifecycleStage: lifecycleStageSchema.optional(),
           class: customerClassSchema.optional(),
@@ -159,7 +160,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
           status: complaintStatusSchema.optional(),
           open: z.enum(['true', 'false']).optional().describe(`true: ${OPEN_STATUSES.join(', ')}; false: every other status`),
           severity: severitySchema.optional(),
-          customerId: z.string().optional(),
+          customerId: filterValue.optional(),
           sort: sortQuery(['raisedAt']),
         }),
         response: answers(complaintPageSchema),
@@ -202,8 +203,8 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
           metric: targetMetricSchema.optional(),
           status: targetStatusSchema.optional(),
           scope: scopeKindSchema.optional().describe('what the target is for: a team, a rep, a region…'),
-          scopeId: z.string().optional().describe('the team, rep, region… it is for (scope=team&scopeId=north)'),
-          parent: z.string().optional().describe('the targets whose parent target is this one'),
+          scopeId: filterValue.optional().describe('the team, rep, region… it is for (scope=team&scopeId=north)'),
+          parent: filterValue.optional().describe('the targets whose parent target is this one'),
           sort: sortQuery(['period', 'amount']),
         }),
         response: answers(targetPageSchema),
@@ -250,7 +251,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
     return repView(rep, readModels.now(pointInTime).getTime());
   });
 
-  typed.get('/reps', route('Reps, filtered, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: z.string().optional(), sort: sortQuery(['name']) }), response: answers(repPageSchema) }), async (request, reply) => {
+  typed.get('/reps', route('Reps, filtered, a page at a time', 'rep', { querystring: at.extend(pageQuery.shape).extend({ team: filterValue.optional(), sort: sortQuery(['name']) }), response: answers(repPageSchema) }), async (request, reply) => {
     const pointInTime = await resolve(request.query, reply);
     if (!pointInTime) return reply;
     return meteredWork(pointInTime, async () => {
@@ -275,7 +276,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ReadRouteDeps
 
   typed.get(
     '/teams',
-    route('Teams with their members, a page at a time', 'team', { querystring: at.extend(pageQuery.shape).extend({ region: z.string().optional(), sort: sortQuery(['name']) }), response: answers(teamPageSchema) }),
+    route('Teams with their members, a page at a time', 'team', { querystring: at.extend(pageQuery.shape).extend({ region: filterValue.optional(), sort: sortQuery(['name']) }), response: answers(teamPageSchema) }),
     async (request, reply) => {
       const q = request.query;
       const pointInTime = await resolve(q, reply);

@@ -19,6 +19,8 @@ describe('the rules a 400 states where a schema has no words of its own', () => 
     expect(ruleOf(z.array(z.string()).min(1), [])).toBe('must be at least 1 item');
     expect(ruleOf(z.array(z.string()).max(2), ['a', 'b', 'c'])).toBe('must be at most 2 items');
     expect(ruleOf(z.string().length(2), 'abc')).toBe('must be exactly 2 characters');
+    expect(ruleOf(z.number().int(), 1.5)).toBe('must be a whole number');
+    expect(ruleOf(z.number().int(), 2 ** 53)).toBe('must be at most 9007199254740991');
   });
 
   it("leave a schema's own words, and the rules they do not cover, as they are", () => {

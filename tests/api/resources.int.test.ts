@@ -136,10 +136,16 @@ describe('resources', () => {
     const { api, lead, get } = await aWorld();
     for (let i = 1; i <= 3; i++) await lead(`d${i}`, i * 1000);
     // when a limit is written as hex, in exponent form, with a sign, a space or a decimal point
-    for (const limit of ['0x2', '2e0', '+2', '%202', '2.0']) {
+    for (const limit of ['0x2', '2e0', '2.0']) {
       // then it is a 400 naming the parameter and the rule
       expect((await get(`/deals?limit=${limit}`)).json(), limit).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be a whole number in decimal digits' }] });
     }
+    // and a sign, which a query string reads as a space, is named with what became of it
+    for (const limit of ['+2', '%202']) {
+      expect((await get(`/deals?limit=${limit}`)).json(), limit).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be a whole number in decimal digits (a + in a query string stands for a space: send it as %2B)' }] });
+    }
+    expect((await get('/deals/d1?asOf=2026-12-01T00:00:00+01:00')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.asOf', rule: 'must be an ISO 8601 date-time (a + in a query string stands for a space: send it as %2B)' }] });
+    expect((await get('/deals/d1?asOf=2026-12-01T00:00:00%2B01:00')).statusCode).toBe(200);
     expect((await get('/events?limit=1e1')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be a whole number in decimal digits' }] });
     // and a parameter given twice is named with that rule, not as a value of the wrong kind
     expect((await get('/deals?limit=1&limit=2')).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.limit', rule: 'must be given once, not 2 times' }] });
@@ -148,6 +154,30 @@ describe('resources', () => {
     expect((await get('/deals?limit=2')).json().items).toHaveLength(2);
     expect((await get('/deals')).json().items).toHaveLength(3);
     expect((await get('/events?limit=1')).json().events).toHaveLength(1);
+    await api.close();
+  });
+
+  it('refuses a filter that could match nothing as sent, and an id no resource can have, instead of an empty answer', async () => {
+    // given a world with a deal
+    const { api, lead, get } = await aWorld();
+    await lead('d1', 1000);
+    const year = new Date().getUTCFullYear();
+    // when filters are empty or padded, an id is empty, or a list of ids has an empty item
+    const refused = [
+      ['/deals?owner=', 'querystring.owner', 'must not be empty: leave the parameter out to take every value'],
+      ['/deals?region=%20north', 'querystring.region', 'must not begin or end with a blank: no stored value does (a + in a query string stands for a space: send it as %2B)'],
+      [`/funnel?from=${year}-01-01&to=${year + 1}-01-01&pipelineId=`, 'querystring.pipelineId', 'must not be empty: leave the parameter out to take every value'],
+      ['/targets/progress?targetIds=t1,', 'querystring.targetIds', 'must be ids separated by commas, none empty and none with a blank around it'],
+      ['/deals/', 'params.id', 'must be 1–64 letters, digits, _ . or -'],
+      ['/deals//timeline', 'params.id', 'must be 1–64 letters, digits, _ . or -'],
+      ['/deals/%00', 'params.id', 'must be 1–64 letters, digits, _ . or -'],
+    ] as const;
+    for (const [url, field, rule] of refused) {
+      // then each is a 400 naming the parameter and the rule
+      expect((await get(url)).json(), url).toMatchObject({ status: 400, issues: [{ field, rule }] });
+    }
+    // and the filters as stored values are written still work
+    expect((await get('/deals?region=north')).statusCode).toBe(200);
     await api.close();
   });
 
