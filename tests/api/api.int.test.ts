@@ -190,6 +190,9 @@ describe('the HTTP API', () => {
       expect(unknownCustomer.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NOT_FOUND' });
       const taken = await post('/customers', { ...customer, customerId: 'acme2', name: ' ACME  ab' }, 'rep');
       expect(taken.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'acme' } });
+      // a character that shows nothing (a zero-width space, a soft hyphen) makes no other name
+      const invisible = await post('/customers', { ...customer, customerId: 'acme3', name: 'Ac\u00adme AB\u200b' }, 'rep');
+      expect(invisible.json()).toMatchObject({ status: 422, code: 'CUSTOMER_NAME_TAKEN', facts: { holderId: 'acme' } });
       expect(await api.eventCount()).toBe(before);
       await api.close();
     });

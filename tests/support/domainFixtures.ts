@@ -16,7 +16,13 @@ export function pipelineAfter(...events: PipelineEvent[]): PipelineState {
 
 export const activeRep = { status: 'active', repId: 'rep-ann', name: 'Ann', role: 'rep', teamId: null } satisfies RepState;
 export const departedRep = { ...activeRep, status: 'departed' } satisfies RepState;
-export const registeredCustomer: CustomerState = { status: 'registered', customerId: 'acme', name: 'Acme', visits: {} };
+export const registeredCustomer: CustomerState = {
+  status: 'registered',
+  customerId: 'acme',
+  name: 'Acme',
+  profile: { segment: 'enterprise', industry: 'logistics', region: 'north', acquisitionChannel: 'referral', contact: { person: null, email: null, phone: null } },
+  visits: {},
+};
 
 export const leadFound = (overrides: Partial<Extract<DealEvent, { type: 'LeadFound' }>['data']> = {}): DealEvent => ({
   type: 'LeadFound',

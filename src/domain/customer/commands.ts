@@ -16,7 +16,11 @@ export const customerCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type CustomerCommand = z.infer<typeof customerCommandSchema>;
 
-/** Names compare without case, surrounding space or repeated inner space (and in Unicode NFKC form). */
+/**
+ * Names compare without case, surrounding space or repeated inner space, in Unicode NFKC form and
+ * without the characters that show nothing (a zero-width space, a soft hyphen: Unicode's default
+ * ignorables), which would let "Acme AB" be registered twice looking the same.
+ */
 export function normalizeCustomerName(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-US');
+  return name.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-US');
 }

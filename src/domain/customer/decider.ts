@@ -2,12 +2,20 @@ import { refuse } from '../errors.js';
 import { unreachable } from '../shared/decider.js';
 import type { Decider } from '../shared/decider.js';
 import type { CustomerCommand } from './commands.js';
-import type { CustomerEvent } from './events.js';
+import type { CustomerEvent, CustomerProfile } from './events.js';
 
 type Visit = { repId: string; dueDate: string; completed: boolean };
 export type CustomerState =
   | { status: 'none' }
-  | { status: 'registered'; customerId: string; name: string; visits: Record<string, Visit> };
+  | { status: 'registered'; customerId: string; name: string; profile: CustomerProfile; visits: Record<string, Visit> };
+
+/**
+ * Every field given already holds its value. The values are plain JSON, each parsed by the same
+ * schema as the stored one, keys in the schema's order: their JSON text compares them.
+ */
+function changesNothing(update: Partial<CustomerProfile>, profile: CustomerProfile): boolean {
+  return Object.entries(update).every(([field, value]) => JSON.stringify(value) === JSON.stringify(profile[field as keyof CustomerProfile]));
+}
 
 export const isValidSatisfactionScore = (score: number): boolean => Number.isInteger(score) && score >= 1 && score <= 5;
 
@@ -19,7 +27,8 @@ export const customerDecider: Decider<CustomerState, CustomerCommand, CustomerEv
 
   evolve(state, event) {
     if (event.type === 'CustomerRegistered') {
-      return { status: 'registered', customerId: event.data.customerId, name: event.data.name, visits: {} };
+      const { customerId, name, ...profile } = event.data;
+      return { status: 'registered', customerId, name, profile, visits: {} };
     }
     if (state.status === 'none') return state;
     switch (event.type) {
@@ -32,6 +41,7 @@ export const customerDecider: Decider<CustomerState, CustomerCommand, CustomerEv
         return visit ? { ...state, visits: { ...state.visits, [event.data.visitId]: { ...visit, completed: true } } } : state;
       }
       case 'CustomerProfileUpdated':
+        return { ...state, profile: { ...state.profile, ...event.data } };
       case 'SatisfactionRecorded':
         return state;
       default:
@@ -48,6 +58,7 @@ export const customerDecider: Decider<CustomerState, CustomerCommand, CustomerEv
     switch (command.type) {
       case 'UpdateCustomerProfile':
         if (Object.keys(command.data).length === 0) refuse('PROFILE_UPDATE_EMPTY');
+        if (changesNothing(command.data, state.profile)) refuse('PROFILE_UNCHANGED');
         return [{ type: 'CustomerProfileUpdated', data: command.data }];
       case 'PlanFollowUpVisit':
         if (state.visits[command.data.visitId]) refuse('VISIT_ALREADY_PLANNED', command.data.visitId);

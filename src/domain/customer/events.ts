@@ -34,3 +34,4 @@ export const customerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SatisfactionRecorded'), data: satisfactionSchema }),
 ]);
 export type CustomerEvent = z.infer<typeof customerEventSchema>;
+export type CustomerProfile = z.infer<typeof customerProfileSchema>;

@@ -20,6 +20,7 @@ type DealFacts = {
   currency: string;
   estimatedAmount: Money;
   forecastCategory: string;
+  expectedCloseDate: string;
   offers: number;
   contractAmount: Money | null;
 };
@@ -76,6 +77,7 @@ export const dealDecider: Decider<DealState, DealCommand, DealEvent, DealContext
         currency: d.estimatedAmount.currency,
         estimatedAmount: d.estimatedAmount,
         forecastCategory: 'pipeline',
+        expectedCloseDate: d.expectedCloseDate,
         offers: 0,
         contractAmount: null,
       };
@@ -100,9 +102,10 @@ export const dealDecider: Decider<DealState, DealCommand, DealEvent, DealContext
         return { ...state, status: 'lost' };
       case 'DealReopened':
         return { ...state, status: 'open', stageId: event.data.stageId, contractAmount: null };
+      case 'ExpectedCloseDateChanged':
+        return { ...state, expectedCloseDate: event.data.expectedCloseDate };
       case 'ActivityLogged':
       case 'QuoteSent':
-      case 'ExpectedCloseDateChanged':
         return state;
       default:
         return unreachable(event);
@@ -166,8 +169,10 @@ export const dealDecider: Decider<DealState, DealCommand, DealEvent, DealContext
         if (command.data.amount.amountMinor === state.estimatedAmount.amountMinor) refuse('AMOUNT_UNCHANGED');
         return [{ type: 'EstimatedAmountChanged', data: command.data }];
       case 'ChangeExpectedCloseDate':
+        if (command.data.expectedCloseDate === state.expectedCloseDate) refuse('EXPECTED_CLOSE_DATE_UNCHANGED', state.expectedCloseDate);
         return [{ type: 'ExpectedCloseDateChanged', data: command.data }];
       case 'SetForecastCategory':
+        if (command.data.category === state.forecastCategory) refuse('FORECAST_CATEGORY_UNCHANGED', state.forecastCategory);
         return [{ type: 'ForecastCategorySet', data: command.data }];
       case 'ReassignDeal':
         if (command.data.toRepId === state.ownerRepId) refuse('REASSIGN_TO_CURRENT_OWNER', state.ownerRepId);

@@ -38,6 +38,21 @@ describe('customer', () => {
     spec.given([registered]).when({ type: 'UpdateCustomerProfile', data: {} }, {}).thenThrows('PROFILE_UPDATE_EMPTY');
   });
 
+  it('refuses a profile update that changes nothing, as registered or as updated since', () => {
+    // given a customer registered in the north, then moved to the mid-market segment
+    const moved: CustomerEvent = { type: 'CustomerProfileUpdated', data: { segment: 'midMarket' } };
+    // when an update gives only the values it already has, the contact as a whole too
+    spec.given([registered, moved]).when({ type: 'UpdateCustomerProfile', data: { region: 'north', segment: 'midMarket' } }, {}).thenThrows('PROFILE_UNCHANGED');
+    spec.given([registered]).when({ type: 'UpdateCustomerProfile', data: { contact: { ...profile.contact } } }, {}).thenThrows('PROFILE_UNCHANGED');
+    // then one field changed among unchanged ones is an update
+    spec.given([registered, moved]).when({ type: 'UpdateCustomerProfile', data: { region: 'north', segment: 'enterprise' } }, {}).then([
+      { type: 'CustomerProfileUpdated', data: { region: 'north', segment: 'enterprise' } },
+    ]);
+    spec.given([registered]).when({ type: 'UpdateCustomerProfile', data: { contact: { ...profile.contact, phone: null } } }, {}).then([
+      { type: 'CustomerProfileUpdated', data: { contact: { ...profile.contact, phone: null } } },
+    ]);
+  });
+
   it('plans a follow-up visit by an active rep, once per visit id', () => {
     spec.given([registered]).when({ type: 'PlanFollowUpVisit', data: visit }, { rep: activeRep }).then([planned]);
     spec.given([registered]).when({ type: 'PlanFollowUpVisit', data: visit }, { rep: departedRep }).thenThrows('OWNER_NOT_ACTIVE_REP');

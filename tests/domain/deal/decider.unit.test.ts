@@ -126,6 +126,18 @@ describe('deal', () => {
       ]);
     });
 
+    it('refuses a forecast category or an expected close date it already has, as found or as changed since', () => {
+      // given a lead expected to close on 2026-09-30, in the pipeline category
+      given.when({ type: 'SetForecastCategory', data: { category: 'pipeline' } }, dealContext).thenThrows('FORECAST_CATEGORY_UNCHANGED');
+      given.when({ type: 'ChangeExpectedCloseDate', data: { expectedCloseDate: '2026-09-30', reason: null } }, dealContext).thenThrows('EXPECTED_CLOSE_DATE_UNCHANGED');
+      // and once changed, the new values are the ones refused
+      spec
+        .given([lead, { type: 'ExpectedCloseDateChanged', data: { expectedCloseDate: '2026-10-15', reason: null } }, { type: 'ForecastCategorySet', data: { category: 'commit' } }])
+        .when({ type: 'ChangeExpectedCloseDate', data: { expectedCloseDate: '2026-10-15', reason: 'again' } }, dealContext)
+        .thenThrows('EXPECTED_CLOSE_DATE_UNCHANGED');
+      spec.given([lead, { type: 'ForecastCategorySet', data: { category: 'commit' } }]).when({ type: 'SetForecastCategory', data: { category: 'commit' } }, dealContext).thenThrows('FORECAST_CATEGORY_UNCHANGED');
+    });
+
     it('is reassigned to another active rep, keeping the reason', () => {
       given.when({ type: 'ReassignDeal', data: { toRepId: 'bo', reason: 'territory change' } }, { ...dealContext, rep: activeRep }).then([
         { type: 'DealReassigned', data: { fromRepId: 'ann', toRepId: 'bo', reason: 'territory change' } },
