@@ -14,6 +14,10 @@ const SINGLE_VALUED = ['authorization', 'content-type', 'content-encoding', 'ide
  */
 const WRITE_PRECONDITIONS = ['if-none-match', 'if-unmodified-since', 'if-modified-since', 'if-range'] as const;
 
+/** A request with a body says so by its length, or by sending it in chunks (RFC 9112 §6.3). */
+const hasBody = (headers: Record<string, string | string[] | undefined>): boolean =>
+  headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+
 /** How many times each header of `names` comes in the raw request. */
 function counts(rawHeaders: readonly string[], names: readonly string[]): Map<string, number> {
   const found = new Map<string, number>();
@@ -24,12 +28,16 @@ function counts(rawHeaders: readonly string[], names: readonly string[]): Map<st
   return found;
 }
 
-/** Refuses, after authentication and before any work, a single-valued header given more than once, and a write's precondition other than If-Match. */
+/** Refuses, after authentication and before any work, a single-valued header given more than once, a body on a read, and a write's precondition other than If-Match. */
 export function registerRequestHeaderRules(app: FastifyInstance): void {
   app.addHook('preValidation', (request, reply, done) => {
     const issues: { field: string; rule: string }[] = [];
     for (const [name, times] of counts(request.raw.rawHeaders, SINGLE_VALUED)) {
       if (times > 1) issues.push({ field: `headers.${name}`, rule: `must be given once, not ${times} times` });
+    }
+    // A body on a read would be ignored: filters sent in it (GET /deals {"status":"won"}) would silently not filter.
+    if ((request.method === 'GET' || request.method === 'HEAD') && hasBody(request.headers)) {
+      issues.push({ field: 'body', rule: `must be absent: a ${request.method} takes its parameters in the query string` });
     }
     if (request.method === 'POST') {
       for (const name of WRITE_PRECONDITIONS) {

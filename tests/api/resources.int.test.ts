@@ -176,6 +176,9 @@ describe('resources', () => {
       // then each is a 400 naming the parameter and the rule
       expect((await get(url)).json(), url).toMatchObject({ status: 400, issues: [{ field, rule }] });
     }
+    // and filters sent in a body, which a GET would ignore, are a 400 rather than an unfiltered list
+    const inBody = await api.app.inject({ method: 'GET', url: '/deals', headers: { ...as('viewer'), 'content-type': 'application/json' }, payload: { status: 'won' } });
+    expect(inBody.json()).toMatchObject({ status: 400, issues: [{ field: 'body', rule: 'must be absent: a GET takes its parameters in the query string' }] });
     // and the filters as stored values are written still work
     expect((await get('/deals?region=north')).statusCode).toBe(200);
     await api.close();
