@@ -127,12 +127,12 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
       },
     },
     async (request, reply) => {
-      // HEAD asks what GET would answer: the headers, not a stream that never ends.
-      if (request.method === 'HEAD') return reply.type('text/event-stream').send('');
       const fromHeader = request.headers['last-event-id'] || undefined;
       const after = fromHeader ?? request.query.after;
       const refused = await pastTheHead(after, fromHeader !== undefined ? 'headers.last-event-id' : 'querystring.after');
       if (refused) return sendProblem(reply, refused);
+      // HEAD asks what GET would answer, refusal included: the headers, not a stream that never ends.
+      if (request.method === 'HEAD') return reply.type('text/event-stream').send('');
       const subscription = store.subscribe({ after: after === undefined ? undefined : BigInt(after), filter: request.query.types ? { types: request.query.types.split(',') } : undefined });
       open.add(subscription);
       reply.hijack();

@@ -306,6 +306,9 @@ describe('the live event stream at its edges', () => {
     expect(page.json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.after', rule: `is past the last event in the log (${head}): pass a position this feed gave out` }] });
     expect(stream.json()).toMatchObject({ status: 400, issues: [{ field: 'headers.last-event-id' }] });
     expect(streamAfter.json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.after' }] });
+    // and HEAD answers as GET would, refusal included
+    const headAfter = await api.app.inject({ method: 'HEAD', url: `/events/stream?after=${head + 1}`, headers: as('viewer') });
+    expect(headAfter.statusCode).toBe(400);
     // and the last position itself is a place to go on from
     expect((await api.app.inject({ method: 'GET', url: `/events?after=${head}`, headers: as('viewer') })).json()).toEqual({ events: [], nextAfter: String(head) });
     await api.close();
