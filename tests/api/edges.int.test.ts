@@ -108,6 +108,23 @@ describe('the HTTP API at its edges', () => {
     await api.close();
   });
 
+  it('takes a phone number only with digits in it', async () => {
+    // given a customer
+    const api = await anApi(dir);
+    await aSignedDealAndATarget(api);
+    const before = await api.eventCount();
+    const profile = (phone: string) => api.app.inject({ method: 'POST', url: '/customers/acme/profile', headers: as('rep'), payload: { contact: { person: 'Eva', email: null, phone } } });
+    // when its phone is given as brackets or dashes alone
+    for (const phone of ['(((((', '-----']) {
+      // then it is a 400 naming the field, and nothing is appended
+      expect((await profile(phone)).json(), phone).toMatchObject({ status: 400, issues: [{ field: 'body.contact.phone', rule: 'must be a phone number: at least 5 digits' }] });
+    }
+    expect(await api.eventCount()).toBe(before);
+    // and a number written with its usual punctuation is taken
+    expect((await profile('+46 (8) 123-456')).statusCode).toBe(200);
+    await api.close();
+  });
+
   it('takes only currencies in use: three capital letters that are no ISO 4217 code are a 400 naming the field', async () => {
     // given a signed deal and a target
     const api = await anApi(dir);

@@ -4,12 +4,21 @@ import { contactSchema, customerProfileSchema, satisfactionSchema, visitComplete
 
 const noContact = { person: null, email: null, phone: null };
 
+/**
+ * Contact details as a command gives them: a phone number also needs five digits ("(((((" passed
+ * the stored events' pattern). Commands only: events stored before the rule still read.
+ */
+const contactInputSchema = contactSchema.extend({
+  phone: contactSchema.shape.phone.refine((phone) => phone === null || (phone.match(/\d/g)?.length ?? 0) >= 5, 'must be a phone number: at least 5 digits'),
+});
+const profileInputSchema = customerProfileSchema.extend({ contact: contactInputSchema });
+
 export const customerCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('RegisterCustomer'),
-    data: customerProfileSchema.extend({ customerId: idSchema, name: nameSchema, contact: contactSchema.default(noContact) }),
+    data: profileInputSchema.extend({ customerId: idSchema, name: nameSchema, contact: contactInputSchema.default(noContact) }),
   }),
-  z.object({ type: z.literal('UpdateCustomerProfile'), data: customerProfileSchema.partial() }),
+  z.object({ type: z.literal('UpdateCustomerProfile'), data: profileInputSchema.partial() }),
   z.object({ type: z.literal('PlanFollowUpVisit'), data: visitPlannedSchema }),
   z.object({ type: z.literal('CompleteFollowUpVisit'), data: visitCompletedSchema }),
   z.object({ type: z.literal('RecordSatisfaction'), data: satisfactionSchema.extend({ comment: satisfactionSchema.shape.comment.default(null) }) }),
