@@ -117,6 +117,15 @@ async function answeredBefore<S, C, E, X>(
   return first ?? { streamId, ...stored, replayed: true };
 }
 
+/**
+ * What a retry under the same idempotency key must repeat: the command, and the business time it
+ * was given, as an instant (a contract sent again as of the next quarter is another command, not
+ * a retry). Without one, the command's hash alone, as stored before occurredAt counted.
+ */
+function fingerprintOf(command: unknown, metadata: Pick<CommandMetadata, 'occurredAt'>): string {
+  return commandHash(metadata.occurredAt === undefined ? command : { command, occurredAt: new Date(metadata.occurredAt).toISOString() });
+}
+
 type Decision<S, E> = { loaded: Loaded<S>; events: E[]; now: Date; occurredAt: Date } | { replay: CommandResult };
 
 /**
@@ -132,7 +141,7 @@ export async function decideCommand<S, C, E, X>(
   command: C,
   metadata: CommandMetadata,
   loadContext: (state: S) => Promise<X>,
-  hash: string | undefined = metadata.idempotencyKey ? commandHash(command) : undefined,
+  hash: string | undefined = metadata.idempotencyKey ? fingerprintOf(command, metadata) : undefined,
 ): Promise<Decision<S, E>> {
   const decideOn = async (loaded: Loaded<S>): Promise<Decision<S, E>> => {
     if (metadata.idempotencyKey && hash !== undefined) {
@@ -180,7 +189,7 @@ export async function handleCommand<S, C extends { type: string }, E extends { t
 ): Promise<CommandResult> {
   const streamId = `${aggregate.category}-${id}`;
   const key = metadata.idempotencyKey;
-  const hash = key ? commandHash(command) : undefined;
+  const hash = key ? fingerprintOf(command, metadata) : undefined;
   const scopedKey = key ? keyOf(metadata.actor, key) : undefined;
   const correlationId = metadata.correlationId ?? deps.newId();
   for (let attempt = 0; ; attempt++) {

@@ -136,6 +136,24 @@ describe('command handling on the sqlite store', () => {
       expect(await codeOf(engine.service.deal('d1', other, as('ann', { idempotencyKey: 'k-1' })))).toBe('IDEMPOTENCY_KEY_REUSED');
       await engine.store.close();
     });
+
+    it('takes the business time as part of the command: a retry of a contract as of another day is refused, the same instant written otherwise is a retry', async () => {
+      // given a lead, signed as of 31 March under a key
+      const engine = await anEngine({ dir });
+      await aSalesOrg(engine);
+      await engine.service.deal('d1', aLead('d1'), as('ann', { occurredAt: '2025-02-01T00:00:00Z' }));
+      const sign = { type: 'SignContract' as const, data: { amount: { amountMinor: 90_000_00, currency: 'EUR' }, contractRef: 'K-1' } };
+      const first = await engine.service.deal('d1', sign, as('ann', { idempotencyKey: 's-1', occurredAt: '2025-03-31T10:00:00Z' }));
+      // when it is sent again as of 1 April (another quarter), or with no business time (now)
+      // then each is another command under a used key, and refused
+      expect(await codeOf(engine.service.deal('d1', sign, as('ann', { idempotencyKey: 's-1', occurredAt: '2025-04-01T10:00:00Z' })))).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(await codeOf(engine.service.deal('d1', sign, as('ann', { idempotencyKey: 's-1' })))).toBe('IDEMPOTENCY_KEY_REUSED');
+      // and the same instant in another offset is the retry it is: the first answer, nothing appended
+      const retry = await engine.service.deal('d1', sign, as('ann', { idempotencyKey: 's-1', occurredAt: '2025-03-31T12:00:00+02:00' }));
+      expect(retry).toMatchObject({ replayed: true, streamVersion: first.streamVersion, events: first.events });
+      expect(await engine.store.readStream('deal-d1')).toHaveLength(2);
+      await engine.store.close();
+    });
   });
 
   describe('concurrency', () => {
