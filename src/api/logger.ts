@@ -16,12 +16,16 @@ export const REDACTED_PATHS = [
 const CENSOR = '[redacted]';
 
 /**
- * Query parameters taken for contact details by their names, as the body's fields are. No route
- * takes one (a request with one is refused), but the request line is logged before it is read.
+ * Query parameters taken for contact details or credentials by their names, as the body's fields
+ * and the authorization header are. No route takes one (a request with one is refused), but the
+ * request line is logged before it is read: `?access_token=<key>` would put a key in the logs.
  */
-const CONTACT_PARAMETER = /contact|e-?mail|phone|mobile|person/i;
+const SECRET_PARAMETER = /contact|e-?mail|phone|mobile|person|token|key|secret|passw|auth|bearer|credential|signature|session/i;
 
-const decodedName = (raw: string): string => {
+/** Values that are secrets whatever they are sent as: a key as this engine generates them, an e-mail address. */
+const SECRET_TEXT = /spe_[A-Za-z0-9_-]{8,}|[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
+
+const decoded = (raw: string): string => {
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
@@ -29,19 +33,24 @@ const decodedName = (raw: string): string => {
   }
 };
 
-/** The URL as sent, but the values of parameters named for contact details. */
+/** The URL as sent, but path segments and query values that hold a key or an e-mail, and the values of parameters named for contact details or credentials. */
 export function redactedUrl(url: string): string {
   const start = url.indexOf('?');
-  if (start < 0) return url;
+  const path = (start < 0 ? url : url.slice(0, start))
+    .split('/')
+    .map((segment) => (SECRET_TEXT.test(decoded(segment)) ? CENSOR : segment))
+    .join('/');
+  if (start < 0) return path;
   const parameters = url.slice(start + 1).split('&');
   const redacted = parameters.map((parameter) => {
     const name = parameter.split('=', 1)[0] as string;
-    return CONTACT_PARAMETER.test(decodedName(name)) ? `${name}=${CENSOR}` : parameter;
+    const secret = SECRET_PARAMETER.test(decoded(name)) || SECRET_TEXT.test(decoded(parameter.slice(name.length + 1)));
+    return secret ? `${name}=${CENSOR}` : parameter;
   });
-  return `${url.slice(0, start)}?${redacted.join('&')}`;
+  return `${path}?${redacted.join('&')}`;
 }
 
-/** Fastify's request fields, with the URL's contact details redacted. */
+/** Fastify's request fields, with the URL's contact details and credentials redacted. */
 function requestFields(request: FastifyRequest) {
   return { method: request.method, url: redactedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }

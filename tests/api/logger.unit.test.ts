@@ -52,4 +52,15 @@ describe('redactedUrl', () => {
       '/deals?Email=[redacted]&e-mail=[redacted]&E-Mail=[redacted]&mobile=[redacted]&contactPerson=[redacted]&limit=5',
     );
   });
+
+  it('redacts credentials sent in the URL, by the names they go by or by their look, and e-mail addresses anywhere in it', () => {
+    // given a key sent as a query parameter under the names clients use for them
+    expect(redactedUrl('/customers?access_token=spe_abcdefghijkl&api_key=x&token=y&limit=5')).toBe('/customers?access_token=[redacted]&api_key=[redacted]&token=[redacted]&limit=5');
+    // and a generated key or an e-mail address under any name, or in the path
+    expect(redactedUrl('/deals?owner=spe_abcdefghijklmnop&q=jane%40acme.example')).toBe('/deals?owner=[redacted]&q=[redacted]');
+    expect(redactedUrl('/customers/jane.secret@acme.example/profile')).toBe('/customers/[redacted]/profile');
+    expect(redactedUrl('/spe_abcdefghijklmnop')).toBe('/[redacted]');
+    // then ids and positions are left as sent
+    expect(redactedUrl('/deals/d-1.2/timeline?cursor=abc&minPosition=12')).toBe('/deals/d-1.2/timeline?cursor=abc&minPosition=12');
+  });
 });
