@@ -198,7 +198,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     registerOpsRoutes(app, { store, runner: api.runner, metrics }, requireRole);
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  // A key's requests to no route (404) or with a method its path does not take (405) count against its rate too.
+  app.setNotFoundHandler(api ? { preHandler: app.rateLimit() } : {}, (request, reply) => {
     const allowed = methodsOf(request.method, request.url);
     if (allowed.length === 0) return sendProblem(reply, { title: 'Not found', status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route ${request.method} ${request.url}` });
     return sendProblem(reply.header('allow', allowed.join(', ')), {

@@ -98,6 +98,20 @@ describe('protection', () => {
     await api.close();
   });
 
+  it('counts requests to no route, or with a method the path does not take, against the key rate too', async () => {
+    // given a key allowed 3 requests a minute
+    const api = await anApi(dir, { rateLimitPerMinute: 3 });
+    // when it sends to paths that do not exist and with a method a path does not take
+    const statuses: number[] = [];
+    for (const [method, url] of [['GET', '/nope-1'], ['DELETE', '/deals/d1'], ['GET', '/nope-2'], ['GET', '/nope-3']] as const) {
+      statuses.push((await api.app.inject({ method, url, headers: as('rep') })).statusCode);
+    }
+    // then those count, and the key is limited on every route after them
+    expect(statuses).toEqual([404, 405, 404, 429]);
+    expect((await api.app.inject({ method: 'GET', url: '/reps', headers: as('rep') })).json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    await api.close();
+  });
+
   it('limits the server time that the replaying and computing reads of a key take, and still serves it what costs nothing', async () => {
     // Given a key whose reads may take 1 ms of server time a minute
     const api = await anApi(dir, { readBudgetMsPerMinute: 1 });
