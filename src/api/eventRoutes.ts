@@ -9,6 +9,7 @@ import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
 import { invalidRequest, problemSchema, sendProblem } from './problem.js';
 import { position } from './views/fields.js';
+import { drainedOrClosed } from './drained.js';
 
 const MAX_FEED_PAGE = 1000;
 const HEARTBEAT_MS = 15_000;
@@ -151,12 +152,7 @@ export function registerEventRoutes(app: FastifyInstance, store: EventStore, req
       try {
         for await (const event of subscription) {
           // A slow client slows the read, instead of the log piling up in memory.
-          if (!raw.write(`id: ${String(event.position)}\nevent: ${event.type}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`)) {
-            await new Promise<void>((resolve) => {
-              raw.once('drain', resolve);
-              raw.once('close', resolve);
-            });
-          }
+          if (!raw.write(`id: ${String(event.position)}\nevent: ${event.type}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`)) await drainedOrClosed(raw);
         }
       } finally {
         stop();
