@@ -4,6 +4,16 @@ import { parseApiKeys } from '../api/auth.js';
 import { DEFAULT_READ_BUDGET_MS_PER_MINUTE } from '../api/readBudget.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
 
+/** A web origin exactly as a browser writes it in the Origin header (its own serialisation). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** A whole number in [min, max]; every rule broken gives the same message, naming the range (and the unit). */
 function wholeNumber(min: number, max: number, unit?: string) {
   const rule = `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
@@ -68,7 +78,8 @@ export const configSchema = z
     CORS_ORIGINS: z
       .string()
       .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-      .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins such as https://dash.example.com' })))
+      // Compared with the Origin header as browsers send it: `https://dash.example.com/` would never match, silently.
+      .pipe(z.array(z.string().refine(isOrigin, 'must be origins as browsers send them: scheme://host[:port], lower case, no path or trailing slash, such as https://dash.example.com')))
       .default([]),
     MAX_REPLAY_EVENTS: wholeNumber(1000, 1_000_000_000, 'events').default(2_000_000),
     SNAPSHOT_EVERY: wholeNumber(1000, 100_000_000, 'events').default(100_000),

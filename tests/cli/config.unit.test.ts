@@ -40,6 +40,10 @@ describe('configuration from the environment', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('takes CORS origins as browsers send them', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://dash.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://dash.example.com', 'http://localhost:5173']);
+  });
+
   it('reads the loss reasons as a comma-separated list', () => {
     expect(loadConfig({ LOSS_REASONS: 'price, timing,other' }).LOSS_REASONS).toEqual(['price', 'timing', 'other']);
   });
@@ -65,6 +69,9 @@ describe('configuration from the environment', () => {
     [{ SNAPSHOT_KEEP: '0' }, 'SNAPSHOT_KEEP must be a whole number of full snapshots from 1 to 10000 (got "0")'],
     [{ SNAPSHOT_KEEP: '2.5' }, 'SNAPSHOT_KEEP must be a whole number of full snapshots from 1 to 10000 (got "2.5")'],
     [{ SQLITE_POLL_INTERVAL_MS: '1' }, 'SQLITE_POLL_INTERVAL_MS must be a whole number of milliseconds from 10 to 60000 (got "1")'],
+    [{ CORS_ORIGINS: 'https://dash.example.com/' }, 'CORS_ORIGINS must be origins as browsers send them: scheme://host[:port], lower case, no path or trailing slash, such as https://dash.example.com (got "https://dash.example.com/")'],
+    [{ CORS_ORIGINS: 'https://a.example.com,https://dash.example.com/app' }, 'such as https://dash.example.com (got "https://a.example.com,https://dash.example.com/app")'],
+    [{ CORS_ORIGINS: 'https://Dash.Example.com' }, 'CORS_ORIGINS must be origins as browsers send them'],
   ])('refuses %o with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
