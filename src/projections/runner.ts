@@ -317,7 +317,9 @@ export class ProjectionRunner {
       };
       for (;;) {
         const head = await this.store.headPosition();
-        const batch = await this.store.readAll({ after: fresh.position ?? undefined, filter: { types: projection.eventTypes }, limit: BATCH * 5 });
+        // Batches the size of a replay's, each followed by a turn of the event loop: a rebuild of 10,000 events at a
+        // time held it for about 130 ms, and writes during the rebuild took 139 ms where they took 4.
+        const batch = await this.store.readAll({ after: fresh.position ?? undefined, filter: { types: projection.eventTypes }, limit: BATCH });
         for (const recorded of batch) {
           const event = toProjectedEvent(recorded);
           projection.apply(fresh.state, event);
@@ -329,7 +331,7 @@ export class ProjectionRunner {
           fresh.sinceFull += 1;
           this.snapshotIfDue(fresh);
         }
-        if (batch.length === BATCH * 5) {
+        if (batch.length === BATCH) {
           report(false, head);
           await giveWay();
           continue;
