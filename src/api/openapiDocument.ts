@@ -7,7 +7,8 @@ import { RANGES, refusalsOf } from './documentedRefusals.js';
 import { problemSchema } from './problem.js';
 
 type Responses = Record<string, { content?: Record<string, { schema?: unknown }> }>;
-type PathItem = Record<string, { responses?: Responses } | undefined>;
+type RequestBody = { required?: boolean; content?: Record<string, { schema?: { anyOf?: unknown[] } }> };
+type PathItem = Record<string, { responses?: Responses; requestBody?: RequestBody } | undefined>;
 
 const PROBLEM = 'application/problem+json';
 
@@ -63,8 +64,17 @@ export const documentErrorsAsProblems: SwaggerTransformObject = (document) => {
     }
   }
   if (problem !== undefined) openapi.components = { ...openapi.components, schemas: { ...openapi.components?.schemas, Problem: problem as object } };
+  markOptionalBodies(paths);
   return openapi;
 };
+
+/** A body that may be null may be left out (a rebuild's): the document says it is not required, as the route does. */
+function markOptionalBodies(paths: Record<string, PathItem>): void {
+  for (const operation of Object.values(paths).flatMap((pathItem) => Object.values(pathItem))) {
+    const body = operation?.requestBody;
+    if (body?.content?.['application/json']?.schema?.anyOf?.some((s) => JSON.stringify(s) === '{"type":"null"}')) body.required = false;
+  }
+}
 
 /** The schema without the description it carried as one answer's (the answer keeps it). */
 function withoutDescription(schema: unknown): unknown {

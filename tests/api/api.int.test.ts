@@ -272,8 +272,11 @@ describe('the HTTP API', () => {
       const operation = doc.paths[path]?.post;
       expect(operation, path).toBeDefined();
       expect(operation.requestBody?.content?.['application/json']?.schema, path).toBeDefined();
+      expect(operation.requestBody?.required, path).toBe(true);
       expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining([route.url.split('/').length === 2 ? '201' : '200', '4XX']));
     }
+    // A rebuild takes no body (or an empty one): documented as one that need not be sent.
+    expect(doc.paths['/projections/{name}/rebuild']?.post?.requestBody?.required).toBe(false);
     for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/customers/{id}/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
       expect(doc.paths[path]?.get?.parameters?.length, path).toBeGreaterThan(0);
     }
