@@ -64,6 +64,8 @@ export class ProjectionRunner {
   /** Snapshots being stored: the store may write them off the event loop, and `stop` waits for them. */
   private readonly snapshotWrites = new Set<Promise<void>>();
   private readonly replays = pLimit(CONCURRENT_REPLAYS);
+  /** Rebuilds under way: `stop` waits for them to stop at a batch's edge before the snapshots are closed under them. */
+  private readonly rebuildRuns = new Set<Promise<RebuildProgress>>();
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
@@ -294,6 +296,16 @@ export class ProjectionRunner {
    * being deleted first, each took seconds, or was refused as too costly).
    */
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const run = this.rebuildNow(name, onProgress);
+    this.rebuildRuns.add(run);
+    try {
+      return await run;
+    } finally {
+      this.rebuildRuns.delete(run);
+    }
+  }
+
+  private async rebuildNow(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const entry = this.live.get(name);
     if (!entry) throw new Error(`no projection named ${name}`);
     if (entry.rebuilding) throw new Error(`projection ${name} is already rebuilding`);
@@ -332,6 +344,8 @@ export class ProjectionRunner {
           this.snapshotIfDue(fresh);
         }
         if (batch.length === BATCH) {
+          // Stopping: the rebuild ends at a batch's edge, its snapshots deleted, and is done again from the first event at the next start.
+          if (this.stopped) throw new Error(`the rebuild of ${name} was stopped with the server, after ${events} events: it starts over at the next start`);
           report(false, head);
           await giveWay();
           continue;
@@ -365,12 +379,18 @@ export class ProjectionRunner {
     }));
   }
 
-  /** Stops following the log and saves a snapshot of every projection that moved since its last one; returns once they are stored. */
+  /**
+   * Stops following the log and saves a snapshot of every projection that moved since its last one;
+   * returns once they are stored. A rebuild under way stops at its next batch first, and its
+   * projection takes no snapshot: its old state is what the rebuild was asked to replace.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    const rebuilding = new Set([...this.live.values()].filter((entry) => entry.rebuilding));
+    await Promise.allSettled(this.rebuildRuns);
     await this.subscription?.close();
     await this.following;
-    for (const entry of this.live.values()) if (!entry.rebuilding) this.takeSnapshot(entry);
+    for (const entry of this.live.values()) if (!rebuilding.has(entry)) this.takeSnapshot(entry);
     await Promise.all(this.snapshotWrites);
   }
 }

@@ -481,6 +481,34 @@ describe('projection runner', () => {
   });
 });
 
+describe('projection runner stopping during a rebuild', () => {
+  it('stops the rebuild at a batch edge, reports no failure, snapshots the others only, and replays it whole at the next start', async () => {
+    // given a log of more than one batch, and a runner of sales that took its snapshots at start
+    const world = await aLongWorld();
+    await world.runner.stop();
+    const file = join(dir, `${ulid()}.db`);
+    const snapshots = openSqliteSnapshotStore(file);
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner({ store: world.store, snapshots, projections: [salesProjection], snapshotEvery: 1_000, onError: (error) => errors.push(error) });
+    await runner.start();
+    // when a rebuild starts and the runner is stopped (SIGTERM) before it ends
+    const rebuilding = runner.rebuild('sales').catch((error: unknown) => error);
+    await runner.stop();
+    // then the rebuild ended, saying why, and nothing was reported as failing
+    expect(await rebuilding).toMatchObject({ message: expect.stringMatching(/^the rebuild of sales was stopped with the server, after \d+ events: it starts over at the next start$/) });
+    expect(errors).toEqual([]);
+    // and the old state took no snapshot at the head in place of the deleted ones: those left are the rebuild's own, short of it
+    const head = await world.store.headPosition();
+    expect((await snapshots.list('sales')).filter((snapshot) => snapshot.position === head)).toEqual([]);
+    // and the next start replays the rest of the log into the state a fresh replay gives
+    const restarted = new ProjectionRunner({ store: world.store, snapshots, projections: [salesProjection] });
+    await restarted.start();
+    expect(restarted.current(salesProjection)).toEqual(replay(salesProjection, (await world.store.readAll({ limit: 10_000 })).map(toProjectedEvent)));
+    await restarted.stop();
+    await world.store.close();
+  });
+});
+
 describe('projection runner under failure', () => {
   it('after a failed rebuild, the projection still holds every event, those appended meanwhile included', async () => {
     const world = await aRunnerWorld();
