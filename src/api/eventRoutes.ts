@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageSizeQuery } from './pagination.js';
 import { eventTypeNames } from '../application/aggregates.js';
 import { eventMetadataSchema } from '../eventstore/port.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import { drainedOrClosed } from './drained.js';
+import { pageSizeQuery } from './pagination.js';
 import { invalidRequest, problemSchema, sendProblem } from './problem.js';
 import { position } from './views/fields.js';
-import { drainedOrClosed } from './drained.js';
 
 const MAX_FEED_PAGE = 1000;
 const HEARTBEAT_MS = 15_000;
