@@ -25,15 +25,16 @@ const PUBLIC = [/^\/health$/, /^\/ready$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$
  */
 export const MAX_FAILED_AUTH_PER_MINUTE = 60;
 
+/** Counts an address's failures in its current minute: how many, and the whole seconds until that minute is over. */
 function failedAttempts() {
   const windows = new Map<string, { start: number; count: number }>();
-  return (address: string, now: number): number => {
+  return (address: string, now: number): { count: number; retryAfterSeconds: number } => {
     if (windows.size > 10_000) for (const [key, w] of windows) if (now - w.start >= 60_000) windows.delete(key);
     const current = windows.get(address);
     const window = current && now - current.start < 60_000 ? current : { start: now, count: 0 };
     window.count += 1;
     windows.set(address, window);
-    return window.count;
+    return { count: window.count, retryAfterSeconds: Math.max(1, Math.ceil((window.start + 60_000 - now) / 1000)) };
   };
 }
 
@@ -54,8 +55,9 @@ export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (ro
     const secret = header !== undefined && /^bearer /i.test(header) ? header.slice('bearer '.length).trim() : null;
     const key = secret ? authenticate(secret) : null;
     if (!key) {
-      if (countFailure(request.ip, Date.now()) > MAX_FAILED_AUTH_PER_MINUTE) {
-        sendProblem(reply.header('retry-after', '60'), {
+      const failures = countFailure(request.ip, Date.now());
+      if (failures.count > MAX_FAILED_AUTH_PER_MINUTE) {
+        sendProblem(reply.header('retry-after', String(failures.retryAfterSeconds)), {
           title: 'Too many requests',
           status: 429,
           code: 'RATE_LIMITED',

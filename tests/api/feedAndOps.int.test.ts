@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { anApi, as, keyOf } from '../support/api.js';
 import { aTempDir } from '../support/tempDir.js';
 
@@ -146,6 +146,27 @@ describe('protection', () => {
     expect([...statuses]).toEqual([401, 429]);
     const limited = await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: 'Bearer another-guess' } });
     expect(limited.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    await api.close();
+  });
+
+  it('tells an address over the limit of requests without a valid key when its minute is over', async () => {
+    // given an address that went over the limit at a known instant
+    const api = await anApi(dir);
+    const { MAX_FAILED_AUTH_PER_MINUTE } = await import('../../src/api/authPlugin.js');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-23T10:00:00.000Z'));
+      const guess = () => api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: 'Bearer guess' } });
+      for (let i = 0; i < MAX_FAILED_AUTH_PER_MINUTE; i++) await guess();
+      // when it asks again 45 s into its minute
+      vi.setSystemTime(new Date('2026-11-23T10:00:45.000Z'));
+      const limited = await guess();
+      // then it is told to wait the 15 s left, not a whole minute
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('15');
+    } finally {
+      vi.useRealTimers();
+    }
     await api.close();
   });
 
