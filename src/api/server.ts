@@ -53,12 +53,17 @@ export type ServerDeps = {
   /** The API proper; without it only /health and /ready are served. */
   api?: ApiDeps;
   bodyLimitBytes?: number;
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or
+   * `loopback`…); none by default, as a client could otherwise name any address it likes.
+   */
+  trustProxy?: readonly string[];
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP server; it knows the store only through the port, and never closes what it did not open. */
-export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576 }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ store, logger = false, projectionsCaughtUp = () => true, api, bodyLimitBytes = 1_048_576, trustProxy }: ServerDeps): Promise<FastifyInstance> {
   // zod's settings are the process's: the messages a 400 gives are set here, where requests are validated.
   z.config({ customError: plainMessages });
   // Answers refused before routing run no hooks: they are given the API's headers by hand.
@@ -74,6 +79,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     // Refused by the first hook below instead, as problem details: Fastify's own 503 is a plain JSON body.
     return503OnClosing: false,
     bodyLimit: bodyLimitBytes,
+    ...(trustProxy && trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
     // A URL the router cannot decode, or a path parameter over its length limit: problem details like every other refusal.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply.headers(everyAnswersHeaders).header('x-request-id', request.id)),
     // Refused by Node's parser before routing (headers over 16 KiB: 431): problem details too.

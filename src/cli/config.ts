@@ -81,6 +81,14 @@ export const configSchema = z
       // Compared with the Origin header as browsers send it: `https://dash.example.com/` would never match, silently.
       .pipe(z.array(z.string().refine(isOrigin, 'must be origins as browsers send them: scheme://host[:port], lower case, no path or trailing slash, such as https://dash.example.com')))
       .default([]),
+    // Behind a reverse proxy every client comes from the proxy's address: the limits per address (requests without a valid key) need the client's.
+    TRUST_PROXY: z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()))
+      .pipe(
+        z.array(z.string().regex(/^(?:[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:]+(?:\/\d{1,3})?|loopback|linklocal|uniquelocal)$/, 'must be the proxies to trust: comma-separated IP addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal')),
+      )
+      .optional(),
     MAX_REPLAY_EVENTS: wholeNumber(1000, 1_000_000_000, 'events').default(2_000_000),
     SNAPSHOT_EVERY: wholeNumber(1000, 100_000_000, 'events').default(100_000),
     SNAPSHOT_DELTA_EVERY: wholeNumber(100, 100_000_000, 'events').default(10_000),

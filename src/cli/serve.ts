@@ -55,6 +55,7 @@ export async function serve(config: Config): Promise<void> {
     store,
     logger: loggerOptions(config.LOG_LEVEL),
     projectionsCaughtUp: () => runner.isCaughtUp,
+    trustProxy: config.TRUST_PROXY,
     api: {
       commands,
       readModels: new ReadModels(runner, store, () => new Date(), { maxReplay: config.MAX_REPLAY_EVENTS }),

@@ -149,6 +149,25 @@ describe('protection', () => {
     await api.close();
   });
 
+  it('behind a trusted proxy, limits requests without a valid key per client address, as the proxy forwards it', async () => {
+    // given a server behind a proxy on the loopback (where inject's requests come from)
+    const { MAX_FAILED_AUTH_PER_MINUTE } = await import('../../src/api/authPlugin.js');
+    const guessFrom = (api: Awaited<ReturnType<typeof anApi>>, client: string) =>
+      api.app.inject({ method: 'GET', url: '/deals/stalled', headers: { authorization: 'Bearer guess', 'x-forwarded-for': client } });
+    const proxied = await anApi(dir, { trustProxy: ['loopback'] });
+    // when one client goes over the limit
+    for (let i = 0; i <= MAX_FAILED_AUTH_PER_MINUTE; i++) await guessFrom(proxied, '203.0.113.7');
+    // then it is limited, and another client behind the same proxy is not
+    expect((await guessFrom(proxied, '203.0.113.7')).statusCode).toBe(429);
+    expect((await guessFrom(proxied, '203.0.113.8')).statusCode).toBe(401);
+    await proxied.close();
+    // and without a trusted proxy, X-Forwarded-For names no one: all those requests share the proxy's address
+    const direct = await anApi(dir);
+    for (let i = 0; i <= MAX_FAILED_AUTH_PER_MINUTE; i++) await guessFrom(direct, '203.0.113.7');
+    expect((await guessFrom(direct, '203.0.113.8')).statusCode).toBe(429);
+    await direct.close();
+  });
+
   it('tells an address over the limit of requests without a valid key when its minute is over', async () => {
     // given an address that went over the limit at a known instant
     const api = await anApi(dir);

@@ -40,6 +40,12 @@ describe('configuration from the environment', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('takes the proxies to trust as addresses, ranges or the names of ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY must be the proxies to trust: comma-separated IP addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal');
+  });
+
   it('takes CORS origins as browsers send them', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://dash.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://dash.example.com', 'http://localhost:5173']);
   });

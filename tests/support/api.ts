@@ -26,7 +26,7 @@ export type TestApi = {
 };
 
 /** The whole API on a real sqlite store and a live runner, with one key per role (named after the role). */
-export async function anApi(dir: string, options: { rateLimitPerMinute?: number; readBudgetMsPerMinute?: number; maxReplay?: number; corsOrigins?: string[] } = {}): Promise<TestApi> {
+export async function anApi(dir: string, options: { rateLimitPerMinute?: number; readBudgetMsPerMinute?: number; maxReplay?: number; corsOrigins?: string[]; trustProxy?: string[] } = {}): Promise<TestApi> {
   const file = join(dir, `${ulid()}.db`);
   const store = openSqliteStore({ file, pollIntervalMs: 10 });
   const commands = createCommandService({ store, clock: () => new Date(), newId: newUlid, timePolicy: { maxClockSkewMs: 60_000 }, maxConflictRetries: 5 });
@@ -38,6 +38,7 @@ export async function anApi(dir: string, options: { rateLimitPerMinute?: number;
   const app = await buildServer({
     store,
     projectionsCaughtUp: () => runner.isCaughtUp,
+    trustProxy: options.trustProxy,
     api: { commands, readModels: new ReadModels(runner, store, () => new Date(), { maxReplay: options.maxReplay }), runner, keys, rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000, readBudgetMsPerMinute: options.readBudgetMsPerMinute, minPositionWaitMs: 200, corsOrigins: options.corsOrigins },
   });
   return {
