@@ -193,7 +193,8 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
         message: `more than ${context.max} requests a minute with this key; retry in ${Math.ceil(context.ttl / 1000)} s`,
       }),
     });
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    // Hidden from the document it serves, so closeInputs passes it by: closed here, as every route's query is.
+    app.get('/openapi.json', { schema: { hide: true, querystring: z.object({}).strict() } }, async () => app.swagger());
     const metrics = createMetrics(app, store, api.runner);
     registerCommandRoutes(app, api.commands, requireRole, metrics);
     const minPositionWaitMs = api.minPositionWaitMs ?? 5000;

@@ -275,6 +275,8 @@ describe('the HTTP API', () => {
       expect(operation.requestBody?.required, path).toBe(true);
       expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining([route.url.split('/').length === 2 ? '201' : '200', '4XX']));
     }
+    // The document itself takes no query parameter, as no route does that does not name it.
+    expect((await api.app.inject({ method: 'GET', url: '/openapi.json?x=1' })).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.x' }] });
     // A rebuild takes no body (or an empty one): documented as one that need not be sent.
     expect(doc.paths['/projections/{name}/rebuild']?.post?.requestBody?.required).toBe(false);
     for (const path of ['/funnel', '/targets/progress', '/customers/lifecycle', '/customers/{id}/lifecycle', '/complaints/stats', '/performance', '/channels', '/deals/stalled', '/deals/{id}/timeline']) {
