@@ -59,7 +59,7 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
   if ('if-match' in headers) refusals.push([412, 'STALE_IF_MATCH: the resource is at none of the If-Match versions; `currentVersion` says where it is']);
   if (takesBody) {
     refusals.push([413, 'FST_ERR_CTP_BODY_TOO_LARGE: a body over the server\'s limit (1 MiB)']);
-    refusals.push([415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE: a body that is not application/json']);
+    refusals.push([415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE: a body that is not application/json. UNSUPPORTED_BODY_ENCODING: a charset other than UTF-8, or a content coding (gzip…)']);
   }
   const timeTravel = 'asOf' in query || 'knownAt' in query ? 'TIME_TRAVEL_TOO_COSTLY: answering at that point in time would replay more than MAX_REPLAY_EVENTS events' : null;
   if (route.command) refusals.push([422, 'a business rule refused the command: `code` is the domain\'s (docs/errors.md), `facts` what it found']);
@@ -67,6 +67,8 @@ export function refusalsOf(route: RouteFacts): Record<string, z.ZodType> {
   if (route.role !== undefined) refusals.push([429, 'RATE_LIMITED: over RATE_LIMIT_PER_MINUTE with this key; Retry-After says when to try again']);
   if ('asOf' in query) refusals.push([429, 'READ_BUDGET_SPENT: the reads of this key that replay or compute took more than READ_BUDGET_MS_PER_MINUTE of server time this minute; Retry-After says when the minute is over']);
   if (route.role !== undefined) refusals.push([503, `STORE_UNAVAILABLE: the event store did not answer; nothing was stored. SHUTTING_DOWN: the server is stopping; nothing was done${'minPosition' in query ? '. PROJECTIONS_BEHIND: the projections did not reach minPosition in time; Retry-After: 1' : ''}`]);
+  // A public route answers a request on a connection still open while the server stops as every route does.
+  else refusals.push([503, 'SHUTTING_DOWN: the server is stopping; nothing was done']);
   const byStatus = new Map<number, string[]>();
   for (const [status, when] of refusals) byStatus.set(status, [...(byStatus.get(status) ?? []), when]);
   return Object.fromEntries([...byStatus].map(([status, whens]) => [String(status), problemSchema.describe(whens.join('. '))]));

@@ -154,7 +154,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
       schema: {
         summary: 'Readiness: the store is reachable and the projections have caught up (no key needed)',
         tags: ['operations'],
-        response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema.describe('PROJECTIONS_CATCHING_UP: the read models are still replaying the log; STORE_UNAVAILABLE: the store did not answer. Retry-After says when to ask again') },
+        response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema.describe('PROJECTIONS_CATCHING_UP: the read models are still replaying the log; STORE_UNAVAILABLE: the store did not answer; SHUTTING_DOWN: the server is stopping. Retry-After says when to ask again') },
       },
     },
     async (request, reply) => {

@@ -275,6 +275,8 @@ describe('the HTTP API', () => {
       expect(operation.requestBody?.required, path).toBe(true);
       expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining([route.url.split('/').length === 2 ? '201' : '200', '4XX']));
     }
+    // The public routes answer 503 SHUTTING_DOWN as every route does while the server stops
+    for (const path of ['/health', '/ready']) expect(doc.paths[path]?.get?.responses?.['503']?.description, path).toContain('SHUTTING_DOWN');
     // The document itself takes no query parameter, as no route does that does not name it.
     expect((await api.app.inject({ method: 'GET', url: '/openapi.json?x=1' })).json()).toMatchObject({ status: 400, issues: [{ field: 'querystring.x' }] });
     // A rebuild takes no body (or an empty one): documented as one that need not be sent.
