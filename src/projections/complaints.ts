@@ -150,7 +150,11 @@ export function complaintStats(state: ComplaintsState, now: number, options: { f
       const group = (groups[key] ??= { open: 0, resolved: 0, closed: 0 });
       group[bucket(c)] += 1;
     }
-    const ackHours = ((c.acknowledgedAt ?? now) - c.raisedAt) / HOUR;
+    // The acknowledge clock stops at the first acknowledgement, or at the first resolution if none came before it: a
+    // complaint resolved in an hour was answered, and its age since raising is no acknowledgement breach.
+    const firstResolution = c.openSpans[0]?.to ?? null;
+    const answeredAt = c.acknowledgedAt ?? (firstResolution !== null && firstResolution <= now ? firstResolution : null);
+    const ackHours = ((answeredAt ?? now) - c.raisedAt) / HOUR;
     if (c.acknowledgedAt !== null) ack.push(ackHours);
     if (ackHours > sla[c.severity].acknowledgeHours) acknowledgeBreaches.push({ complaintId: c.complaintId, severity: c.severity, hours: round(ackHours, 2) ?? 0 });
     const resolved = c.status === 'resolved' || c.status === 'closed';

@@ -199,6 +199,23 @@ describe('complaint statistics', () => {
     expect(stats.reopenRate).toBe(0.5);
   });
 
+  it('stops the acknowledge clock at a resolution that came first: a complaint answered in an hour is no breach', () => {
+    // given a high complaint (acknowledge within 4 h) resolved after 1 h and closed, never acknowledged,
+    // and another escalated at once, then acknowledged 6 h after raising
+    const h = new History()
+      .add('k5', raise('k5', 'A1', 'high'), '2026-06-01T09:00:00.000Z')
+      .add('k5', { type: 'ComplaintResolved', data: { resolution: 'r' } }, '2026-06-01T10:00:00.000Z')
+      .add('k5', { type: 'ComplaintClosed', data: { satisfactionScore: 5 } }, '2026-06-01T11:00:00.000Z')
+      .add('k6', raise('k6', 'A1', 'high'), '2026-06-02T09:00:00.000Z')
+      .add('k6', { type: 'ComplaintEscalated', data: { to: 'Head of Ops', reason: 'urgent' } }, '2026-06-02T09:30:00.000Z')
+      .add('k6', { type: 'ComplaintAcknowledged', data: { note: null } }, '2026-06-02T15:00:00.000Z');
+    const later = complaintStats(replay(complaintsProjection, h.events), now);
+    // then only the late acknowledgement is a breach, measured to when it came, not to now
+    expect(later.acknowledgeBreaches).toEqual([{ complaintId: 'k6', severity: 'high', hours: 6 }]);
+    // and the mean time to acknowledge is over the complaints acknowledged
+    expect(later.meanHoursToAcknowledge).toBe(6);
+  });
+
   it('with explain, names the complaints counted in the window and the position each was raised at', () => {
     // Raising events are the 1st, 5th, 10th and 12th of the history.
     expect(complaintStats(replay(complaintsProjection, c.events), now, { from: Date.parse('2026-06-05T00:00:00Z'), explain: true }).provenance).toEqual({

@@ -11,7 +11,15 @@ export const complaintStatusSchema = z.enum(['raised', 'acknowledged', 'escalate
 export type ComplaintStatus = z.infer<typeof complaintStatusSchema>;
 export type ComplaintState =
   | { status: 'none' }
-  | { status: ComplaintStatus; complaintId: string; customerId: string; dealId: string | null; severity: Severity };
+  | {
+      status: ComplaintStatus;
+      complaintId: string;
+      customerId: string;
+      dealId: string | null;
+      severity: Severity;
+      /** Acknowledged since it was raised or last reopened: an escalation may come first, and does not acknowledge it. */
+      acknowledged: boolean;
+    };
 
 /** The statuses of a complaint still to be dealt with. */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['raised', 'acknowledged', 'escalated', 'reopened'];
@@ -25,12 +33,12 @@ export const complaintDecider: Decider<ComplaintState, ComplaintCommand, Complai
   evolve(state, event) {
     if (event.type === 'ComplaintRaised') {
       const { complaintId, customerId, dealId, severity } = event.data;
-      return { status: 'raised', complaintId, customerId, dealId, severity };
+      return { status: 'raised', complaintId, customerId, dealId, severity, acknowledged: false };
     }
     if (state.status === 'none') return state;
     switch (event.type) {
       case 'ComplaintAcknowledged':
-        return { ...state, status: 'acknowledged' };
+        return { ...state, status: 'acknowledged', acknowledged: true };
       case 'ComplaintEscalated':
         return { ...state, status: 'escalated' };
       case 'ComplaintResolved':
@@ -38,7 +46,7 @@ export const complaintDecider: Decider<ComplaintState, ComplaintCommand, Complai
       case 'ComplaintClosed':
         return { ...state, status: 'closed' };
       case 'ComplaintReopened':
-        return { ...state, status: 'reopened' };
+        return { ...state, status: 'reopened', acknowledged: false };
       default:
         return unreachable(event);
     }
@@ -58,8 +66,8 @@ export const complaintDecider: Decider<ComplaintState, ComplaintCommand, Complai
     const isOpen = OPEN_STATUSES.includes(state.status);
     switch (command.type) {
       case 'AcknowledgeComplaint':
-        if (state.status === 'acknowledged' || state.status === 'escalated') refuse('COMPLAINT_ALREADY_ACKNOWLEDGED');
         if (!isOpen) refuse('COMPLAINT_NOT_OPEN', state.status);
+        if (state.acknowledged) refuse('COMPLAINT_ALREADY_ACKNOWLEDGED');
         return [{ type: 'ComplaintAcknowledged', data: command.data }];
       case 'EscalateComplaint':
         if (!isOpen) refuse('COMPLAINT_NOT_OPEN', state.status);

@@ -41,6 +41,16 @@ describe('complaint', () => {
     spec.given([raised, acknowledged]).when({ type: 'AcknowledgeComplaint', data: { note: null } }, {}).thenThrows('COMPLAINT_ALREADY_ACKNOWLEDGED');
   });
 
+  it('is acknowledged after an escalation that came first, and only once', () => {
+    // given a complaint escalated straight from raised
+    const escalated: ComplaintEvent = { type: 'ComplaintEscalated', data: { to: 'Head of Ops', reason: 'urgent' } };
+    // then it can still be acknowledged, as it never was
+    spec.given([raised, escalated]).when({ type: 'AcknowledgeComplaint', data: { note: null } }, {}).then([acknowledged]);
+    // and once acknowledged, escalated or not, not again
+    spec.given([raised, escalated, acknowledged]).when({ type: 'AcknowledgeComplaint', data: { note: null } }, {}).thenThrows('COMPLAINT_ALREADY_ACKNOWLEDGED');
+    spec.given([raised, acknowledged, escalated]).when({ type: 'AcknowledgeComplaint', data: { note: null } }, {}).thenThrows('COMPLAINT_ALREADY_ACKNOWLEDGED');
+  });
+
   it('closes only when resolved', () => {
     spec.given([raised, acknowledged]).when({ type: 'CloseComplaint', data: { satisfactionScore: null } }, {}).thenThrows('COMPLAINT_NOT_RESOLVED');
   });
