@@ -13,4 +13,4 @@ export const filterValue = z
 /** Ids separated by commas, each one a filter value. */
 export const idListValue = z
   .string()
-  .refine((value) => value.split(',').every((id) => id !== '' && id.trim() === id), 'must be ids separated by commas, none empty and none with a blank around it');
+  .refine((value) => value.split(',').every((id) => filterValue.safeParse(id).success), 'must be ids separated by commas, none empty and none with a blank around it');

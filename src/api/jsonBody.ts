@@ -51,7 +51,7 @@ export function registerJsonBody(app: FastifyInstance): void {
     const text = body.toString('utf8');
     parse(request, text, (error, value) => {
       // Refused as poisoned (a __proto__ key), JSON all the same: the field is named, not "not valid JSON".
-      const fault = error ? (isJson(text) ? firstTextFault(text) : null) : firstTextFault(text);
+      const fault = !error || isJson(text) ? firstTextFault(text) : null;
       if (fault !== null) return done(new MalformedTextError(fault.field, fault.rule), undefined);
       done(error ?? null, error ? undefined : value);
     });

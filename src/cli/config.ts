@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseApiKeys } from '../api/auth.js';
 import { DEFAULT_READ_BUDGET_MS_PER_MINUTE } from '../api/readBudget.js';
 import { DEFAULT_LOSS_REASONS } from '../domain/deal/commands.js';
+
+/** An address or CIDR range as proxy-addr (Fastify's trustProxy) takes it, or one of its named ranges. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 /** A web origin exactly as a browser writes it in the Origin header (its own serialisation). */
 function isOrigin(value: string): boolean {
@@ -86,7 +96,7 @@ export const configSchema = z
       .string()
       .transform((value) => value.split(',').map((entry) => entry.trim()))
       .pipe(
-        z.array(z.string().regex(/^(?:[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:]+(?:\/\d{1,3})?|loopback|linklocal|uniquelocal)$/, 'must be the proxies to trust: comma-separated IP addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal')),
+        z.array(z.string().refine(isProxyAddress, 'must be the proxies to trust: comma-separated IP addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal')),
       )
       .optional(),
     MAX_REPLAY_EVENTS: wholeNumber(1000, 1_000_000_000, 'events').default(2_000_000),
