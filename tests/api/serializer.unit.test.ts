@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { dealPageSchema, dealViewSchema } from '../../src/api/views/deal.js';
+import { commandResultSchema } from '../../src/api/commandRoutes.js';
 import { responseSerializer } from '../../src/api/serializer.js';
 
 type DealView = z.infer<typeof dealViewSchema>;
@@ -54,5 +55,25 @@ describe('the deal view serializer, compiled from its schema', () => {
     const { dealId: _dropped, ...withoutId } = won;
     // then serializing it throws, so the request fails instead of answering a malformed deal
     expect(() => serializerFor(dealViewSchema)(withoutId)).toThrow(/dealId/);
+  });
+});
+
+describe('the command answer serializer, compiled from its schema', () => {
+  const answer = { id: 'd1', streamVersion: 7, position: '9007199254740993', events: [{ eventId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', type: 'OfferMade' }], replayed: false };
+
+  it('writes what JSON.stringify writes, for a write and for a no-op', () => {
+    // given the answer of a write, and that of a command on a stream that still does not exist
+    const serialize = serializerFor(commandResultSchema);
+    // then each is written as JSON.stringify writes it
+    expect(serialize(answer)).toBe(JSON.stringify(answer));
+    const none = { ...answer, streamVersion: null, position: null, events: [], replayed: true };
+    expect(serialize(none)).toBe(JSON.stringify(none));
+  });
+
+  it('refuses to send an answer without its position', () => {
+    // given an answer that lost a field the schema requires
+    const { position: _dropped, ...withoutPosition } = answer;
+    // then serializing it throws, so the request fails instead of answering without it
+    expect(() => serializerFor(commandResultSchema)(withoutPosition)).toThrow(/position/);
   });
 });
