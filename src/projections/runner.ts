@@ -344,8 +344,8 @@ export class ProjectionRunner {
           this.snapshotIfDue(fresh);
         }
         if (batch.length === BATCH) {
-          // Stopping: the rebuild ends at a batch's edge, its snapshots deleted, and is done again from the first event at the next start.
-          if (this.stopped) throw new Error(`the rebuild of ${name} was stopped with the server, after ${events} events: it starts over at the next start`);
+          // Stopping: the rebuild ends at a batch's edge. The old snapshots are deleted, so the next start goes on from the rebuild's own.
+          if (this.stopped) throw new Error(`the rebuild of ${name} was stopped with the server, after ${events} events: the next start goes on from its last snapshot, or from the first event if it took none`);
           report(false, head);
           await giveWay();
           continue;
