@@ -13,6 +13,9 @@ import { parseArgs } from 'node:util';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { commandResultSchema } from '../src/api/commandRoutes.js';
 import { sha256Hex } from '../src/api/auth.js';
 import { buildServer } from '../src/api/server.js';
 import { createCommandService } from '../src/application/commandService.js';
@@ -21,6 +24,8 @@ import { loadConfig } from '../src/cli/config.js';
 import type { EventStore } from '../src/eventstore/port.js';
 import { openSqliteSnapshotStore } from '../src/eventstore/sqlite/snapshots.js';
 import { openSqliteStore } from '../src/eventstore/sqlite/store.js';
+import { dealCommandSchema } from '../src/domain/deal/commands.js';
+import { idSchema } from '../src/domain/shared/schemas.js';
 import { generateHistory } from '../src/generate/history.js';
 import { loadPlannedHistory } from '../src/generate/load.js';
 import { liveProjections } from '../src/projections/catalogue.js';
@@ -43,6 +48,9 @@ const ONLY = values.only === undefined ? SCENARIOS : values.only.split(',');
 const unknownScenario = ONLY.find((name) => !(SCENARIOS as readonly string[]).includes(name));
 if (unknownScenario !== undefined) throw new Error(`--only: no scenario ${unknownScenario}; the scenarios are ${SCENARIOS.join(', ')}`);
 const SECRET = 'bench-secret';
+const offerOption = dealCommandSchema.options.find((o) => o.shape.type.value === 'MakeOffer');
+if (offerOption === undefined) throw new Error('no MakeOffer command');
+const offerDataSchema: z.ZodObject = offerOption.shape.data;
 const WARM_UP_SECONDS = 3;
 
 /** `serverCpuUs`: this process (the server, its threads, the bare route) while the load ran; `clientCpuUs`: the load generator's. */
@@ -117,6 +125,13 @@ export async function main(): Promise<void> {
     projectionsCaughtUp: () => runner.isCaughtUp,
     api: { commands, readModels: new ReadModels(runner, store, () => frozen), runner, keys: [{ name: 'bench', role: 'admin', sha256: sha256Hex(SECRET) }], rateLimitPerMinute: 100_000_000 },
   });
+  // The offer's answer as a constant, from a route with the offers' own checks: what the API's stack costs a command by itself.
+  const offerAnswer = { id: 'd0', streamVersion: 7, position: String(events + 1), events: [{ eventId: newUlid(), type: 'OfferMade' }], replayed: false };
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/bench/deals/:id/offers',
+    { schema: { hide: true, params: z.object({ id: idSchema }), body: offerDataSchema, headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }), response: { 200: commandResultSchema } } },
+    async (request) => ({ ...offerAnswer, id: request.params.id }),
+  );
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const payload = { items: Array.from({ length: 20 }, (_, i) => ({ id: `item-${i}`, name: 'x'.repeat(60), value: i })) };
   const bare = Fastify();
@@ -124,6 +139,7 @@ export async function main(): Promise<void> {
   // The tree's answer as it is, sent by the bare route: what sending that many bytes costs by itself.
   let treeBody = '';
   bare.get('/tree-body', async (_request, reply) => reply.type('application/json; charset=utf-8').send(treeBody));
+  bare.post('/deals/:id/offers', async (request) => ({ ...offerAnswer, id: (request.params as { id: string }).id }));
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
   console.log(`API benchmark: ${deals.length.toLocaleString('en-US')} deals (${events.toLocaleString('en-US')} events), 50 connections, ${ROUNDS} rounds of ${SECONDS} s beside the bare route per scenario after ${WARM_UP_SECONDS} s of warm-up; bare route body ${JSON.stringify(payload).length} bytes`);
 
@@ -171,17 +187,11 @@ export async function main(): Promise<void> {
   }
   const sample = (ids: string[]) => Array.from({ length: Math.min(ids.length, 20_000) }, (_, i) => ids[(i * 7919) % ids.length] as string);
   await report('deal', 'GET /deals/{id} (random deal)', base, { paths: sample(deals.map((d) => d.dealId)).map((id) => `/deals/${id}`) }, 0.6, 10);
-  await report(
-    'offer',
-    'POST /deals/{id}/offers (random open deal, idempotency key)',
-    base,
-    {
-      paths: sample(open).map((id) => `/deals/${id}/offers`),
-      post: { body: JSON.stringify({ by: 'customer', amount: { amountMinor: 100_000, currency: 'EUR' }, discountPercent: 5 }) },
-    },
-    0.25,
-    null,
-  );
+  const offerBody = { body: JSON.stringify({ by: 'customer', amount: { amountMinor: 100_000, currency: 'EUR' }, discountPercent: 5 }) };
+  await report('offer', 'POST /deals/{id}/offers (random open deal, idempotency key)', base, { paths: sample(open).map((id) => `/deals/${id}/offers`), post: offerBody }, 0.25, null);
+  // Where an offer's cost lies: the same POST to a bare route, and through the API's whole stack (key, rate limit, body and header checks, validation, serializer, metrics) to a constant answer.
+  await report('offer', '  bare route taking the offer (POST, constant answer)', bareUrl, { paths: sample(open).map((id) => `/deals/${id}/offers`), post: offerBody }, null, null);
+  await report('offer', "  the API's stack, no command: constant answer", base, { paths: sample(open).map((id) => `/bench/deals/${id}/offers`), post: offerBody }, null, null);
   const bareRates = bareRuns.map((r) => r.rps).sort((a, b) => a - b);
   rows.unshift([
     `bare Fastify route (2 KB JSON), ${bareRuns.length} runs`,
