@@ -125,7 +125,7 @@ export async function main(): Promise<void> {
     projectionsCaughtUp: () => runner.isCaughtUp,
     api: { commands, readModels: new ReadModels(runner, store, () => frozen), runner, keys: [{ name: 'bench', role: 'admin', sha256: sha256Hex(SECRET) }], rateLimitPerMinute: 100_000_000 },
   });
-  // The offer's answer as a constant, from a route with the offers' own checks: what the API's stack costs a command by itself.
+  // The offer's answer as a constant, from a route that validates the offer's body, id and idempotency key as the offers' own does: what the API's stack costs a command by itself.
   const offerAnswer = { id: 'd0', streamVersion: 7, position: String(events + 1), events: [{ eventId: newUlid(), type: 'OfferMade' }], replayed: false };
   app.withTypeProvider<ZodTypeProvider>().post(
     '/bench/deals/:id/offers',

@@ -80,7 +80,7 @@ const routes: CommandRoute[] = [
   { url: '/targets/:id/withdrawal', aggregate: 'target', union: targetCommandSchema, type: 'WithdrawTarget', role: 'manager', summary: 'Withdraw a target' },
 ];
 
-/** Every command's answer, written by a serializer compiled from it: checked by zod before sending, it took a tenth of a bare command route's time. */
+/** Every command's answer, written by a serializer compiled from it (see compiledView): checked by zod, then stringified, it took a tenth of the event loop's time for a command POST that did nothing else. */
 export const commandResultSchema = compiledView(z.object({
   id: z.string(),
   streamVersion: z.number().int().nullable(),
