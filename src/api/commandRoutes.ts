@@ -20,7 +20,7 @@ import { compiledView } from './serializer.js';
 type Union = { options: readonly z.ZodObject<{ type: z.ZodLiteral<string>; data: z.ZodObject }>[] };
 
 /** The data schema of one command of a union: the single source for validation, types and OpenAPI. */
-function dataOf(union: Union, type: string): z.ZodObject {
+export function dataOf(union: Union, type: string): z.ZodObject {
   const option = union.options.find((o) => o.shape.type.value === type);
   if (!option) throw new Error(`no command ${type}`);
   return option.shape.data;
@@ -110,7 +110,7 @@ function preconditionOf(ifMatch: string): NonNullable<CommandMetadata['expectedV
     .map(Number);
 }
 
-const commandHeaders = z.object({
+export const commandHeaders = z.object({
   'if-match': z
     .string()
     .regex(IF_MATCH, 'must be "*" or entity tags in quotes (as ETag gives them), separated by commas')
