@@ -53,7 +53,9 @@ const WARM_UP_SECONDS = 3;
 /** `serverCpuUs`: this process (the server, its threads, the bare route) while the load ran; `clientCpuUs`: the load generator's. */
 type Load = { rps: number; p99: number; errors: number; requests: number; clientCpuUs: number; serverCpuUs: number };
 
-const LOADER = fileURLToPath(new URL('./apiLoad.ts', import.meta.url));
+// Beside this file: compiled, as `npm run bench` runs it, or the source under tsx.
+const LOADER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './apiLoad.ts' : './apiLoad.js', import.meta.url));
+const LOADER_ARGS = import.meta.url.endsWith('.ts') ? ['--import', 'tsx', LOADER] : [LOADER];
 
 type Options = { paths?: string[]; post?: { body: string } };
 
@@ -63,7 +65,7 @@ function run(url: string, options: Options, seconds: number): Promise<Load> {
   writeFileSync(scenario, JSON.stringify({ url, secret: SECRET, seconds, ...options }));
   const cpuBefore = process.cpuUsage();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', LOADER, scenario], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+    execFile(process.execPath, [...LOADER_ARGS, scenario], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       const cpu = process.cpuUsage(cpuBefore);
       if (error) reject(error);
       else resolve({ ...(JSON.parse(stdout) as Omit<Load, 'serverCpuUs'>), serverCpuUs: cpu.user + cpu.system });

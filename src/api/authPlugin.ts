@@ -1,5 +1,5 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { allows, keyring } from './auth.js';
+import { allows, keyring, rememberedPerConnection } from './auth.js';
 import type { ApiKey, Role } from './auth.js';
 import { sendProblem } from './problem.js';
 
@@ -46,14 +46,14 @@ function failedAttempts() {
 export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): (role: Role) => RoleCheck {
   app.decorateRequest('apiKey', null);
   const countFailure = failedAttempts();
-  const authenticate = keyring(keys);
+  const authenticate = rememberedPerConnection(keyring(keys));
   app.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.some((pattern) => pattern.test(path))) return done();
     const header = request.headers.authorization;
     // The scheme name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
     const secret = header !== undefined && /^bearer /i.test(header) ? header.slice('bearer '.length).trim() : null;
-    const key = secret ? authenticate(secret) : null;
+    const key = secret && header !== undefined ? authenticate(request.raw.socket, header, secret) : null;
     if (!key) {
       const failures = countFailure(request.ip, Date.now());
       if (failures.count > MAX_FAILED_AUTH_PER_MINUTE) {

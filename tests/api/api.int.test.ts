@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { commandRouteTable } from '../../src/api/commandRoutes.js';
@@ -144,6 +145,38 @@ describe('the HTTP API', () => {
       expect(repSetsTarget.json()).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
       expect((await api.app.inject({ method: 'GET', url: '/deals/stalled', headers: as('viewer') })).statusCode).toBe(200);
       expect((await api.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      await api.close();
+    });
+
+    it('judges every request on a kept-alive connection by its own key', async () => {
+      // given the API on a real port, and one connection kept alive between requests
+      const api = await anApi(dir);
+      const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const sockets = new Set<unknown>();
+      const rebuild = (headers: Record<string, string>) =>
+        new Promise<{ status: number; code: string }>((resolve, reject) => {
+          const req = request(`${base}/projections/none/rebuild`, { method: 'POST', agent, headers }, (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(body) as { code: string }).code }));
+          });
+          req.on('socket', (socket) => sockets.add(socket));
+          req.on('error', reject);
+          req.end();
+        });
+      // when the admin key, a viewer's, a guess, none, and the admin's again come on it in turn
+      const answers = [await rebuild(as('admin')), await rebuild(as('viewer')), await rebuild({ authorization: 'Bearer secret-admiN' }), await rebuild({}), await rebuild(as('admin'))];
+      // then each got what its own key allows (the admin gets as far as the projection's name)
+      expect(answers).toEqual([
+        { status: 404, code: 'PROJECTION_NOT_FOUND' },
+        { status: 403, code: 'ROLE_NOT_ALLOWED' },
+        { status: 401, code: 'API_KEY_UNKNOWN' },
+        { status: 401, code: 'API_KEY_MISSING' },
+        { status: 404, code: 'PROJECTION_NOT_FOUND' },
+      ]);
+      expect(sockets.size).toBe(1);
+      agent.destroy();
       await api.close();
     });
 
