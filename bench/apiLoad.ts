@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-type Scenario = { url: string; secret: string; seconds: number; paths?: string[]; post?: { body: string } };
+/** `once`: each path of a write is sent once (as many as divide evenly among the connections), not for `seconds`. */
+type Scenario = { url: string; secret: string; seconds: number; paths?: string[]; post?: { body: string }; once?: boolean };
 const scenario = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Scenario;
 const CONNECTIONS = 50;
 
@@ -39,13 +40,16 @@ const MAX_WRITES_PER_SECOND = 30_000;
  * MAX_WRITES_PER_SECOND; should it still come to the end of its list and begin it again, each
  * request sent again is counted as an error (`keysReused`).
  */
-function writesOf(paths: readonly string[], body: string, seconds: number): { options: Pick<autocannon.Options, 'setupClient'>; keysReused: () => number } {
-  const perConnection = Math.ceil((MAX_WRITES_PER_SECOND * seconds) / CONNECTIONS);
+function writesOf(paths: readonly string[], body: string, seconds: number, once: boolean): { options: Pick<autocannon.Options, 'setupClient' | 'amount'>; keysReused: () => number } {
+  // Sent once, each connection's share is a run of the paths of its own, and the shares tile them.
+  const perConnection = once ? Math.floor(paths.length / CONNECTIONS) : Math.ceil((MAX_WRITES_PER_SECOND * seconds) / CONNECTIONS);
+  if (perConnection === 0) throw new Error(`once: ${paths.length} paths are fewer than the ${CONNECTIONS} connections`);
   let connections = 0;
   let reused = 0;
   const headers = (key: string) => ({ authorization: `Bearer ${scenario.secret}`, 'content-type': 'application/json', 'idempotency-key': key });
   return {
     options: {
+      ...(once ? { amount: perConnection * CONNECTIONS } : {}),
       setupClient: (client) => {
         const c = connections++;
         const requests = Array.from({ length: perConnection }, (_, i) => ({
@@ -66,7 +70,7 @@ function writesOf(paths: readonly string[], body: string, seconds: number): { op
   };
 }
 
-const writes = scenario.paths !== undefined && scenario.post ? writesOf(scenario.paths, scenario.post.body, scenario.seconds) : null;
+const writes = scenario.paths !== undefined && scenario.post ? writesOf(scenario.paths, scenario.post.body, scenario.seconds, scenario.once === true) : null;
 const load = writes !== null ? writes.options : scenario.paths === undefined ? {} : readsOf(scenario.paths);
 // CPU of this process while it loads (on a machine of few cores, the server's share is what it
 // leaves), from autocannon's start: the connections' requests are built before it.
