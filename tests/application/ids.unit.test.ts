@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { decodeTime, uuidToULID } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { deterministicEventId, newUlid, ulidText } from '../../src/application/ids.js';
+import { commandHash, deterministicEventId, newUlid, ulidText } from '../../src/application/ids.js';
 
 const asUuid = (hex: string): string => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 
@@ -42,5 +42,28 @@ describe('event ids', () => {
     for (const id of ids) for (const c of id.slice(10)) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(32);
     for (const n of counts.values()) expect(Math.abs(n - 10_000)).toBeLessThan(600);
+  });
+});
+
+describe('command fingerprints', () => {
+  it('are the ones stored fingerprints were made with, so a retry of a command stored before still matches', () => {
+    // given commands as the handler fingerprints them (hashes taken before the fingerprint's text was built with loops)
+    const offer = { type: 'MakeOffer', data: { by: 'customer', amount: { amountMinor: 100000, currency: 'EUR' }, discountPercent: 5 } };
+    const timed = { command: { type: 'SetTarget', data: { targetId: 't1', metric: 'revenue', children: ['a', 'b'], scope: { kind: 'team', id: 'north' }, note: undefined } }, occurredAt: '2026-03-01T10:00:00.000Z' };
+    const odd = { z: [1, 2.5, -0, null, true, [], {}], a: { ä: 'ünïcode "quoted"\n', A: 1, b: [{ y: 1, x: 2 }] }, _: '' };
+    // then each hashes as it did
+    expect(commandHash(offer)).toBe('cb6b4f5560922f6605dd81dccb598df02dcc963d52b2f5b5bb49831da30b9035');
+    expect(commandHash(timed)).toBe('e24671a72e2f919ceb17a3167785ecc81b24c780dcf872858f76667fd8b50353');
+    expect(commandHash(odd)).toBe('9a419ab27283dc0822c7e84762c90c84fcdc9fc1efc804cba806e91978af6673');
+  });
+
+  it('do not depend on the order of keys, and leave out keys without a value', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
+        const reversed = Object.fromEntries(Object.entries(object).reverse());
+        expect(commandHash(reversed)).toBe(commandHash(object));
+        expect(commandHash({ ...object, '\u0000absent': undefined })).toBe(commandHash(object));
+      }),
+    );
   });
 });
