@@ -191,19 +191,18 @@ export async function main(): Promise<void> {
   const sample = (ids: string[]) => Array.from({ length: Math.min(ids.length, 20_000) }, (_, i) => ids[(i * 7919) % ids.length] as string);
   await report('deal', 'GET /deals/{id} (random deal)', base, { paths: sample(deals.map((d) => d.dealId)).map((id) => `/deals/${id}`) }, 0.6, 10);
   const offerBody = { body: JSON.stringify({ by: 'customer', amount: { amountMinor: 100_000, currency: 'EUR' }, discountPercent: 5 }) };
+  const openSample = sample(open);
+  const offersOn = (ids: readonly string[], prefix = '') => ({ paths: ids.map((id) => `${prefix}/deals/${id}/offers`), post: offerBody });
   // A tenth of the sampled open deals is held out: the code is warmed up on them, so that the first offer on each of the
   // others, the first row, measures a first touch of each deal (its stream read from the store and folded) and nothing else.
-  const sampledOpen = sample(open);
-  const heldOut = sampledOpen.splice(0, Math.max(50, Math.floor(sampledOpen.length / 10)));
-  const offered = sampledOpen;
-  const offers = { paths: offered.map((id) => `/deals/${id}/offers`), post: offerBody };
-  const warmUpElsewhere = { paths: heldOut.map((id) => `/deals/${id}/offers`), post: offerBody };
-  await report('offer', `POST /deals/{id}/offers, the first on each of ${offered.length.toLocaleString('en-US')} open deals (stream read from the store)`, base, { ...offers, once: true }, null, null, warmUpElsewhere);
+  const heldOut = Math.max(50, Math.floor(openSample.length / 10));
+  const offers = offersOn(openSample.slice(heldOut));
+  await report('offer', `POST /deals/{id}/offers, the first on each of ${offers.paths.length.toLocaleString('en-US')} open deals (stream read from the store)`, base, { ...offers, once: true }, null, null, offersOn(openSample.slice(0, heldOut)));
   // Then on the same deals, whose aggregates the command service now caches (50,000 streams), as a server that has served them before does.
   await report('offer', 'POST /deals/{id}/offers (random open deal, idempotency key), aggregates cached', base, offers, 0.25, null);
   // Where an offer's cost lies: the same POST to a bare route, and through the API's whole stack (key, rate limit, body and header checks, validation, serializer, metrics) to a constant answer.
-  await report('offer', '  bare route taking the offer (POST, constant answer)', bareUrl, { paths: sample(open).map((id) => `/deals/${id}/offers`), post: offerBody }, null, null);
-  await report('offer', "  the API's stack, no command: constant answer", base, { paths: sample(open).map((id) => `/bench/deals/${id}/offers`), post: offerBody }, null, null);
+  await report('offer', '  bare route taking the offer (POST, constant answer)', bareUrl, offersOn(openSample), null, null);
+  await report('offer', "  the API's stack, no command: constant answer", base, offersOn(openSample, '/bench'), null, null);
   const bareRates = bareRuns.map((r) => r.rps).sort((a, b) => a - b);
   rows.unshift([
     `bare Fastify route (2 KB JSON), ${bareRuns.length} runs`,
