@@ -13,10 +13,12 @@ import { parseArgs } from 'node:util';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import pino from 'pino';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commandHeaders, commandResultSchema, dataOf } from '../src/api/commandRoutes.js';
 import { sha256Hex } from '../src/api/auth.js';
+import { loggerOptions } from '../src/api/logger.js';
 import { buildServer } from '../src/api/server.js';
 import { createCommandService } from '../src/application/commandService.js';
 import { newUlid } from '../src/application/ids.js';
@@ -120,8 +122,11 @@ export async function main(): Promise<void> {
   const deals = [...runner.current(salesProjection).deals.values()];
   const open = deals.filter((d) => d.status === 'open').map((d) => d.dealId);
   const commands = createCommandService({ store, clock: () => frozen, newId: newUlid, timePolicy: { maxClockSkewMs: 3_600_000 }, maxConflictRetries: 5 });
+  // Logging as `npm start` does (JSON lines at info, one a request, written off the event loop), into a file rather than the table.
+  const logFile = join(dir, 'server.log');
   const app = await buildServer({
     store,
+    logger: loggerOptions('info', pino.destination({ dest: logFile, sync: false })),
     projectionsCaughtUp: () => runner.isCaughtUp,
     api: { commands, readModels: new ReadModels(runner, store, () => frozen), runner, keys: [{ name: 'bench', role: 'admin', sha256: sha256Hex(SECRET) }], rateLimitPerMinute: 100_000_000 },
   });
@@ -141,7 +146,7 @@ export async function main(): Promise<void> {
   bare.get('/tree-body', async (_request, reply) => reply.type('application/json; charset=utf-8').send(treeBody));
   bare.post('/deals/:id/offers', async (request) => ({ ...offerAnswer, id: (request.params as { id: string }).id }));
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-  console.log(`API benchmark: ${deals.length.toLocaleString('en-US')} deals (${events.toLocaleString('en-US')} events), 50 connections, ${ROUNDS} rounds of ${SECONDS} s beside the bare route per scenario after ${WARM_UP_SECONDS} s of warm-up; bare route body ${JSON.stringify(payload).length} bytes`);
+  console.log(`API benchmark: ${deals.length.toLocaleString('en-US')} deals (${events.toLocaleString('en-US')} events), 50 connections, ${ROUNDS} rounds of ${SECONDS} s beside the bare route per scenario after ${WARM_UP_SECONDS} s of warm-up; bare route body ${JSON.stringify(payload).length} bytes; the API logs as npm start does, into ${logFile}`);
 
   const year = new Date(frozen).getUTCFullYear();
   const rows: string[][] = [];

@@ -1,4 +1,5 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 
 /** Paths whose values never reach a log line: credentials, and customers' contact details. */
 export const REDACTED_PATHS = [
@@ -36,6 +37,8 @@ const decoded = (raw: string): string => {
 /** The URL as sent, but path segments and query values that hold a key or an e-mail, and the values of parameters named for contact details or credentials. */
 export function redactedUrl(url: string): string {
   const start = url.indexOf('?');
+  // Most URLs: nothing to decode, and nothing that looks like a secret (decoding '+' to a space would only break a match).
+  if (start < 0 && !url.includes('%') && !SECRET_TEXT.test(url)) return url;
   const path = (start < 0 ? url : url.slice(0, start))
     .split('/')
     .map((segment) => (SECRET_TEXT.test(decoded(segment)) ? CENSOR : segment))
@@ -55,12 +58,22 @@ function requestFields(request: FastifyRequest) {
   return { method: request.method, url: redactedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }
 
-/** Structured JSON logs; human-readable only when a person is watching (a TTY). */
-export function loggerOptions(level: string, isTty = Boolean(process.stdout.isTTY)): FastifyServerOptions['logger'] {
+/**
+ * Standard output, written off the event loop: a line is handed to the file system at once, and the
+ * lines that come while a write is under way go with the next one, so a busy server makes one write
+ * a batch instead of one a line. What is still buffered is written out when the process exits
+ * (pino flushes it on exit); a process killed outright loses it, as it is only logs.
+ */
+export function asynchronousStdout(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+/** Structured JSON lines into `stream`; without one, pretty-printed for a person watching a terminal. */
+export function loggerOptions(level: string, stream: pino.DestinationStream | null): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: REDACTED_PATHS, censor: CENSOR },
     serializers: { req: requestFields },
-    ...(isTty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(stream ? { stream } : { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }),
   };
 }

@@ -12,6 +12,7 @@ import type { CommandService } from '../application/commandService.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { AccessLog } from './accessLog.js';
 import { allowedMethods } from './allowedMethods.js';
 import type { ApiKey } from './auth.js';
 import { registerAuth } from './authPlugin.js';
@@ -68,8 +69,10 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   z.config({ customError: plainMessages });
   // Answers refused before routing run no hooks: they are given the API's headers by hand.
   const everyAnswersHeaders: Readonly<Record<string, string>> = api ? API_SECURITY_HEADERS : {};
+  const accessLog = new AccessLog();
   const app = Fastify({
     logger,
+    logController: accessLog,
     requestIdHeader: false,
     // A caller's id is kept when it is sane, so a request can be followed across services.
     genReqId: (req) => {
@@ -85,6 +88,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
     // Refused by Node's parser before routing (headers over 16 KiB: 431): problem details too.
     clientErrorHandler: clientErrorHandler(everyAnswersHeaders),
   });
+  accessLog.writeTo(app.log);
   // Only JSON bodies: a text/plain one would otherwise reach the schema as a string, and be refused as a body of the wrong type rather than as a media type (415).
   app.removeContentTypeParser('text/plain');
   registerJsonBody(app);

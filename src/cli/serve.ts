@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { createCommandService, ensureStandardPipeline } from '../application/commandService.js';
 import { newUlid } from '../application/ids.js';
-import { loggerOptions } from '../api/logger.js';
+import { asynchronousStdout, loggerOptions } from '../api/logger.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
 import { generateAdminKey } from '../api/auth.js';
@@ -51,9 +51,11 @@ export async function serve(config: Config): Promise<void> {
   const configured = config.API_KEYS ?? config.API_KEYS_FILE;
   const generated = configured === undefined ? generateAdminKey() : null;
   const keys = configured ?? (generated ? [generated.key] : []);
+  // Pretty-printed when a person is watching a terminal, JSON lines otherwise.
+  const logStream = process.stdout.isTTY ? null : asynchronousStdout();
   app = await buildServer({
     store,
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, logStream),
     projectionsCaughtUp: () => runner.isCaughtUp,
     trustProxy: config.TRUST_PROXY,
     api: {
@@ -87,7 +89,8 @@ export async function serve(config: Config): Promise<void> {
     server.log.warn('no API_KEYS or API_KEYS_FILE configured: generated an admin key for this run only (set one to keep keys across restarts)');
     const year = new Date().getUTCFullYear();
     const url = `${baseUrlOf(server.server.address(), config.HOST)}/funnel?from=${year}-01-01&to=${year + 1}-01-01`;
-    process.stdout.write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" "${url}"\n\n`);
+    // Through the log's stream when there is one, so that it comes after the line above rather than before it.
+    (logStream ?? process.stdout).write(`\nAdmin API key for this run: ${generated.secret}\nUse it as: curl -H "Authorization: Bearer ${generated.secret}" "${url}"\n\n`);
   }
   const started = performance.now();
   runner.start().then(

@@ -25,15 +25,34 @@ describe('logs', () => {
 
   it('given contact details a client put in a query string, when the request is logged, then their values are not', async () => {
     const sink = aSink();
-    const options = loggerOptions('info', false);
-    const app = await buildServer({ store: createMemoryStore(), logger: typeof options === 'object' ? { ...options, stream: sink.stream } : options });
+    const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('info', sink.stream) });
 
     await app.inject({ method: 'GET', url: '/health?email=eva%40acme.example&Contact.Phone=%2B46%208%201&contact%5Bperson%5D=Eva&asOf=2026-07-01' });
     await app.close();
 
-    expect(sink.output()).toContain('"msg":"incoming request"');
+    expect(sink.output()).toContain('"msg":"request completed"');
     expect(sink.output()).not.toMatch(/eva%40acme|%2B46|=Eva/);
     expect(sink.output()).toContain('/health?email=[redacted]&Contact.Phone=[redacted]&contact%5Bperson%5D=[redacted]&asOf=2026-07-01');
+  });
+});
+
+describe('the access log', () => {
+  it('given requests answered, when they are logged, then each is one line with its request, status and time taken', async () => {
+    const sink = aSink();
+    const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('info', sink.stream) });
+
+    await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'first', authorization: 'Bearer spe_secretsecretsecret' } });
+    await app.inject({ method: 'GET', url: '/nowhere/spe_secretsecretsecret', headers: { 'x-request-id': 'second' } });
+    await app.close();
+
+    const lines = sink.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = lines.filter((line) => 'reqId' in line);
+    expect(requests.map((line) => [line.reqId, line.msg, (line.req as { method: string; url: string }).url, (line.res as { statusCode: number }).statusCode])).toEqual([
+      ['first', 'request completed', '/health', 200],
+      ['second', 'request completed', '/nowhere/[redacted]', 404],
+    ]);
+    expect(sink.output()).not.toContain('spe_secret');
+    expect(requests.every((line) => (line.req as { method: string }).method === 'GET' && typeof line.responseTime === 'number')).toBe(true);
   });
 });
 
