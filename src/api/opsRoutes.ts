@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import type { EventStore } from '../eventstore/port.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { rebuildProgressSchema } from '../projections/runnerTypes.js';
 import type { Role } from './auth.js';
 import type { RoleCheck } from './authPlugin.js';
+import { LatencyHistogram } from './latencyHistogram.js';
 import { problemSchema, sendProblem } from './problem.js';
 
 export type Metrics = { registry: Registry; appended: Counter };
@@ -28,13 +29,7 @@ const projectionStatusSchema = z.object({
 export function createMetrics(app: FastifyInstance, store: EventStore, runner: ProjectionRunner): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const latency = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const latency = new LatencyHistogram('http_request_duration_seconds', 'HTTP request latency by route and status', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry);
   const appended = new Counter({ name: 'events_appended_total', help: "Events appended by API commands to their resource's stream (reservations of customer names and target keys are not counted)", labelNames: ['type'], registers: [registry] });
   new Gauge({
     name: 'projection_lag_events',
@@ -47,7 +42,7 @@ export function createMetrics(app: FastifyInstance, store: EventStore, runner: P
     },
   });
   app.addHook('onResponse', (request, reply, done) => {
-    latency.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    latency.observe(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   return { registry, appended };
