@@ -36,9 +36,15 @@ const decoded = (raw: string): string => {
 
 /** The URL as sent, but path segments and query values that hold a key or an e-mail, and the values of parameters named for contact details or credentials. */
 export function redactedUrl(url: string): string {
+  // Most URLs hold nothing to decode and nothing either pattern matches anywhere: each piece of one is a part of it,
+  // and decoding '+' to a space could only break a match, so no piece would be redacted.
+  if (!url.includes('%') && !SECRET_TEXT.test(url) && !SECRET_PARAMETER.test(url)) return url;
+  return redactedPieceByPiece(url);
+}
+
+/** What redactedUrl does, piece by piece: each path segment, parameter name and value decoded and tested. */
+export function redactedPieceByPiece(url: string): string {
   const start = url.indexOf('?');
-  // Most URLs: nothing to decode, and nothing that looks like a secret (decoding '+' to a space would only break a match).
-  if (start < 0 && !url.includes('%') && !SECRET_TEXT.test(url)) return url;
   const path = (start < 0 ? url : url.slice(0, start))
     .split('/')
     .map((segment) => (SECRET_TEXT.test(decoded(segment)) ? CENSOR : segment))
