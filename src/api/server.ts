@@ -28,6 +28,7 @@ import { registerRequestHeaderRules } from './requestHeaders.js';
 import { registerEventRoutes } from './eventRoutes.js';
 import { createMetrics, registerOpsRoutes } from './opsRoutes.js';
 import { registerResourceRoutes } from './resourceRoutes.js';
+import { lazyRequestLoggers } from './requestLogger.js';
 import { DEFAULT_READ_BUDGET_MS_PER_MINUTE, ReadBudget } from './readBudget.js';
 import { API_SECURITY_HEADERS, documentSecurityHeaders } from './securityHeaders.js';
 import { responseSerializer } from './serializer.js';
@@ -73,6 +74,7 @@ export async function buildServer({ store, logger = false, projectionsCaughtUp =
   const app = Fastify({
     logger,
     logController: accessLog,
+    ...(logger ? { childLoggerFactory: lazyRequestLoggers } : {}),
     requestIdHeader: false,
     // A caller's id is kept when it is sane, so a request can be followed across services.
     genReqId: (req) => {

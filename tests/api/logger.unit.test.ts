@@ -57,6 +57,39 @@ describe('the access log', () => {
   });
 });
 
+describe('a request\u2019s own logger', () => {
+  it('given handlers that log, when they do, then their lines carry the request id, at the route\u2019s level, through the redaction', async () => {
+    const sink = aSink();
+    const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('info', sink.stream) });
+    app.get('/talks', async (request) => {
+      request.log.warn({ customer: { contact: { email: 'eva@acme.example' } } }, 'from a handler');
+      request.log.child({ step: 'inner' }).info('from a child');
+      request.log.debug('below the level');
+      return { level: request.log.level };
+    });
+    app.get('/quiet', { logLevel: 'error' }, async (request) => {
+      request.log.warn('below this route\u2019s level');
+      return { level: request.log.level };
+    });
+
+    const talks = await app.inject({ method: 'GET', url: '/talks', headers: { 'x-request-id': 'talks-1' } });
+    const quiet = await app.inject({ method: 'GET', url: '/quiet', headers: { 'x-request-id': 'quiet-1' } });
+    await app.close();
+
+    expect(talks.json()).toEqual({ level: 'info' });
+    expect(quiet.json()).toEqual({ level: 'error' });
+    const lines = sink.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.reqId === 'talks-1').map((line) => [line.level, line.msg, line.step])).toEqual([
+      [40, 'from a handler', undefined],
+      [30, 'from a child', 'inner'],
+      [30, 'request completed', undefined],
+    ]);
+    // a route whose level is above info writes not even its access line
+    expect(lines.filter((line) => line.reqId === 'quiet-1')).toEqual([]);
+    expect(sink.output()).not.toContain('eva@acme');
+  });
+});
+
 describe('redactedUrl', () => {
   it('answers, for any URL, as testing it piece by piece does', () => {
     const piece = fc.constantFrom('/', '?', '&', '=', '+', ' ', '%', '%40', '%2', '@', '.', '-', '_', 'a', 'e', 'mail', 'phone', 'spe_', 'abcdefgh', 'key', 'x1', 'deals', 'com');
