@@ -6,9 +6,6 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
  * (method, redacted URL, client), the status and the time taken. Fastify's default writes a second
  * line on arrival; under load each line cost more than the rest of a cached read.
  */
-/** The levels at which a request's logger writes `info` lines. */
-const INFO_OR_BELOW = new Set(['info', 'debug', 'trace']);
-
 export class AccessLog extends LogController {
   #lines: FastifyBaseLogger | null = null;
 
@@ -27,7 +24,8 @@ export class AccessLog extends LogController {
     if (this.isLogDisabled(request)) return;
     // An error's fields are its own, and may hold anything: its line goes through the redaction.
     if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    // The request's own logger has its level: the server's, or its route's (Fastify's `logLevel`).
-    else if (INFO_OR_BELOW.has(reply.log.level)) (this.#lines ?? reply.log).info({ [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    // At the request's level: a route given a level of its own (Fastify's `logLevel`) is written through its own logger.
+    else if (this.#lines !== null && this.#lines.level === reply.log.level) this.#lines.info({ [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }

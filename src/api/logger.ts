@@ -1,4 +1,5 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 
 /** Paths whose values never reach a log line: credentials, and customers' contact details. */
@@ -19,12 +20,15 @@ const CENSOR = '[redacted]';
 /**
  * Query parameters taken for contact details or credentials by their names, as the body's fields
  * and the authorization header are. No route takes one (a request with one is refused), but the
- * request line is logged before it is read: `?access_token=<key>` would put a key in the logs.
+ * URL of every request is logged, refused or not: `?access_token=<key>` would put a key in the logs.
  */
 const SECRET_PARAMETER = /contact|e-?mail|phone|mobile|person|token|key|secret|passw|auth|bearer|credential|signature|session/i;
 
 /** Values that are secrets whatever they are sent as: a key as this engine generates them, an e-mail address. */
-const SECRET_TEXT = /spe_[A-Za-z0-9_-]{8,}|[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
+const GENERATED_KEY = /spe_[A-Za-z0-9_-]{8,}/;
+// The part before the '@' is bounded (64 characters, as RFC 5321's local part is): unbounded, the pattern backtracks quadratically on a long piece.
+const EMAIL_ADDRESS = /[^\s@/]{1,64}@[^\s@/]+\.[^\s@/]+/;
+const looksSecret = (text: string): boolean => (text.includes('spe_') && GENERATED_KEY.test(text)) || (text.includes('@') && EMAIL_ADDRESS.test(text));
 
 const decoded = (raw: string): string => {
   try {
@@ -36,9 +40,9 @@ const decoded = (raw: string): string => {
 
 /** The URL as sent, but path segments and query values that hold a key or an e-mail, and the values of parameters named for contact details or credentials. */
 export function redactedUrl(url: string): string {
-  // Most URLs hold nothing to decode, no '@' or 'spe_' (SECRET_TEXT needs one), and no name SECRET_PARAMETER matches
-  // anywhere: each piece of one is a part of it, and decoding '+' to a space could only break a match, so no piece
-  // would be redacted. (SECRET_TEXT itself is not run on the whole URL: without an '@' its backtracking is quadratic.)
+  // Most URLs hold nothing to decode, no '@' or 'spe_' (a secret-looking value has one), and no name SECRET_PARAMETER
+  // matches anywhere: each piece of one is a part of it, and decoding '+' to a space could only break a match, so no
+  // piece would be redacted.
   if (!url.includes('%') && !url.includes('@') && !url.includes('spe_') && !SECRET_PARAMETER.test(url)) return url;
   return redactedPieceByPiece(url);
 }
@@ -48,13 +52,13 @@ export function redactedPieceByPiece(url: string): string {
   const start = url.indexOf('?');
   const path = (start < 0 ? url : url.slice(0, start))
     .split('/')
-    .map((segment) => (SECRET_TEXT.test(decoded(segment)) ? CENSOR : segment))
+    .map((segment) => (looksSecret(decoded(segment)) ? CENSOR : segment))
     .join('/');
   if (start < 0) return path;
   const parameters = url.slice(start + 1).split('&');
   const redacted = parameters.map((parameter) => {
     const name = parameter.split('=', 1)[0] as string;
-    const secret = SECRET_PARAMETER.test(decoded(name)) || SECRET_TEXT.test(decoded(parameter.slice(name.length + 1)));
+    const secret = SECRET_PARAMETER.test(decoded(name)) || looksSecret(decoded(parameter.slice(name.length + 1)));
     return secret ? `${name}=${CENSOR}` : parameter;
   });
   return `${path}?${redacted.join('&')}`;
@@ -65,14 +69,26 @@ function requestFields(request: FastifyRequest) {
   return { method: request.method, url: redactedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }
 
+/** What is held while standard output is not read, at most: past it lines are dropped, rather than memory growing without end. */
+const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
+
 /**
- * Standard output, written off the event loop: a line is handed to the file system at once, and the
- * lines that come while a write is under way go with the next one, so a busy server makes one write
- * a batch instead of one a line. What is still buffered is written out when the process exits
- * (pino flushes it on exit); a process killed outright loses it, as it is only logs.
+ * Standard output, written by the thread pool: a line is handed to it at once, and the lines that
+ * come while a write is under way go with the next one, so a busy server makes one write a batch
+ * instead of one a line (turning a line into JSON is still the event loop's). pino writes out what
+ * is buffered when the process exits; a process killed outright, or the batch being written as it
+ * exits, can lose the last lines. Logs only: no event depends on them.
  */
 export function asynchronousStdout(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+  const stream = pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES });
+  let saidAt = 0;
+  stream.on('drop', () => {
+    // Said on standard error, at most every 10 s: standard output is the one not being read.
+    if (Date.now() - saidAt < 10_000) return;
+    saidAt = Date.now();
+    writeSync(2, `${JSON.stringify({ level: 40, time: saidAt, msg: `log lines dropped: standard output was not read while ${MAX_BUFFERED_LOG_BYTES / 1024 / 1024} MiB of them waited` })}\n`);
+  });
+  return stream;
 }
 
 /** Structured JSON lines into `stream`; without one, pretty-printed for a person watching a terminal. */

@@ -44,6 +44,8 @@ export class LazyRequestLogger implements FastifyBaseLogger {
 
 for (const level of LEVELS) {
   Object.defineProperty(LazyRequestLogger.prototype, level, {
+    writable: true,
+    configurable: true,
     value: function (this: LazyRequestLogger, ...args: Parameters<LogFn>) {
       this.made()[level](...args);
     },

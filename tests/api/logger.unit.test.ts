@@ -58,6 +58,23 @@ describe('the access log', () => {
 });
 
 describe('a request\u2019s own logger', () => {
+  it('given a route whose level is below the server\u2019s, when it is answered, then its access line is written, with its id once', async () => {
+    const sink = aSink();
+    const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('warn', sink.stream) });
+    app.get('/chatty', { logLevel: 'info' }, async () => ({ ok: true }));
+
+    await app.inject({ method: 'GET', url: '/chatty', headers: { 'x-request-id': 'chatty-1' } });
+    await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'health-1' } });
+    await app.close();
+
+    const lines = sink.output().trim().split('\n');
+    const chatty = lines.filter((line) => line.includes('chatty-1'));
+    expect(chatty.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['request completed']);
+    expect(chatty[0]?.split('"reqId"').length).toBe(2);
+    // the server's own level (warn) leaves the others out
+    expect(sink.output()).not.toContain('health-1');
+  });
+
   it('given handlers that log, when they do, then their lines carry the request id, at the route\u2019s level, through the redaction', async () => {
     const sink = aSink();
     const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('info', sink.stream) });
