@@ -40,10 +40,9 @@ const decoded = (raw: string): string => {
 
 /** The URL as sent, but path segments and query values that hold a key or an e-mail, and the values of parameters named for contact details or credentials. */
 export function redactedUrl(url: string): string {
-  // Most URLs hold nothing to decode, no '@' or 'spe_' (a secret-looking value has one), and no name SECRET_PARAMETER
-  // matches anywhere: each piece of one is a part of it, and decoding '+' to a space could only break a match, so no
-  // piece would be redacted.
-  if (!url.includes('%') && !url.includes('@') && !url.includes('spe_') && !SECRET_PARAMETER.test(url)) return url;
+  // Most URLs hold nothing to decode, and nothing that looks secret or names a secret anywhere: each piece of one is a
+  // part of it, and decoding '+' to a space could only break a match, so no piece would be redacted.
+  if (!url.includes('%') && !looksSecret(url) && !SECRET_PARAMETER.test(url)) return url;
   return redactedPieceByPiece(url);
 }
 
