@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { seededRandom } from '../src/generate/random.js';
 
 /** `once`: each path of a write is sent once (as many as divide evenly among the connections), not for `seconds`. */
 type Scenario = { url: string; secret: string; seconds: number; paths?: string[]; post?: { body: string }; once?: boolean };
@@ -34,14 +35,18 @@ const MAX_WRITES_PER_SECOND = 30_000;
 
 /**
  * Writes: each connection is given its own requests, built once as the reads' are, each with an
- * idempotency key of its own (a key used again would be a retry, which appends nothing). Built
- * when sent, as a `setupRequest` does, the load cost this process 36-40 µs an offer of the cores
- * it shares with the server; built once, 34 (the bare route's: 14-15). A connection has enough for
+ * idempotency key of its own (a key used again would be a retry, which appends nothing). Each
+ * request goes to a deal drawn at random from the paths, by a generator seeded per connection;
+ * sent once, the connections' shares tile the paths instead, so that each is a first touch.
+ * (Runs of the one list from offsets, as before, put several connections in step on the same
+ * deals: most offers then lost the race for the deal's version to one in flight and read the
+ * stream again, which clients offering on random deals do not make happen.) Built when sent, as
+ * a `setupRequest` does, the load cost this process 36-40 µs an offer of the cores it shares with
+ * the server; built once, 34 (the bare route's: 14-15). A connection has enough for
  * MAX_WRITES_PER_SECOND; should it still come to the end of its list and begin it again, each
  * request sent again is counted as an error (`keysReused`).
  */
 function writesOf(paths: readonly string[], body: string, seconds: number, once: boolean): { options: Pick<autocannon.Options, 'setupClient' | 'amount'>; keysReused: () => number } {
-  // Sent once, each connection's share is a run of the paths of its own, and the shares tile them.
   const perConnection = once ? Math.floor(paths.length / CONNECTIONS) : Math.ceil((MAX_WRITES_PER_SECOND * seconds) / CONNECTIONS);
   if (perConnection === 0) throw new Error(`once: ${paths.length} paths are fewer than the ${CONNECTIONS} connections`);
   let connections = 0;
@@ -52,9 +57,10 @@ function writesOf(paths: readonly string[], body: string, seconds: number, once:
       ...(once ? { amount: perConnection * CONNECTIONS } : {}),
       setupClient: (client) => {
         const c = connections++;
+        const draw = seededRandom(c + 1);
         const requests = Array.from({ length: perConnection }, (_, i) => ({
           method: 'POST' as const,
-          path: paths[(c * perConnection + i) % paths.length] ?? '/',
+          path: paths[once ? c * perConnection + i : Math.floor(draw() * paths.length)] ?? '/',
           headers: headers(`k-${process.pid}-${c}-${i}`),
           body,
         }));

@@ -1,5 +1,6 @@
 import { standardPipeline } from '../domain/pipeline/decider.js';
 import type { DomainEventUnion } from '../projections/events.js';
+import { seededRandom } from './random.js';
 
 /** One event as the generator plans it: its stream, business time and the time it gets recorded. */
 export type PlannedEvent = { streamId: string; event: DomainEventUnion; occurredAt: number; recordedAt: number };
@@ -27,18 +28,6 @@ const ADVANCE = [0.6, 0.65, 0.7, 0.6];
 const STAGE_DAYS = [6, 10, 12, 9];
 const EVENTS_PER_DEAL = 7;
 
-/** mulberry32: a small, fast, seedable generator; the same seed always gives the same history. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A seeded, deterministic history of a sales organisation, in recording order: reps, teams and
  * transfers, customers, quarterly targets with adjustments, and deals that move through the
@@ -47,7 +36,7 @@ function random(seed: number): () => number {
  * visits, satisfaction and complaints. Every stream's events are valid for its decider.
  */
 export function generateHistory(options: GenerateOptions): PlannedEvent[] {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const chance = (p: number) => rnd() < p;
   const exp = (mean: number) => -Math.log(1 - rnd()) * mean;
