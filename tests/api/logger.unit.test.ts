@@ -55,6 +55,22 @@ describe('the access log', () => {
     expect(sink.output()).not.toContain('spe_secret');
     expect(requests.every((line) => (line.req as { method: string }).method === 'GET' && typeof line.responseTime === 'number')).toBe(true);
   });
+
+  it('given a request whose answer fails once sent, when it is logged, then its line is an error with the error, through the redaction', async () => {
+    const sink = aSink();
+    const app = await buildServer({ store: createMemoryStore(), logger: loggerOptions('info', sink.stream) });
+    app.get('/fails-after', { onResponse: (_request, _reply, done) => done(Object.assign(new Error('after the answer'), { contact: { email: 'eva@acme.example' } })) }, async () => ({ ok: true }));
+
+    const answer = await app.inject({ method: 'GET', url: '/fails-after', headers: { 'x-request-id': 'fails-1' } });
+    await app.close();
+
+    expect(answer.statusCode).toBe(200);
+    const lines = sink.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = lines.filter((line) => line.reqId === 'fails-1');
+    expect(mine.map((line) => [line.level, line.msg, (line.err as { message: string }).message, (line.res as { statusCode: number }).statusCode])).toEqual([[50, 'request errored', 'after the answer', 200]]);
+    expect((mine[0]?.req as { url: string }).url).toBe('/fails-after');
+    expect(sink.output()).not.toContain('eva@acme');
+  });
 });
 
 describe('a request\u2019s own logger', () => {
