@@ -38,11 +38,11 @@ const MAX_WRITES_PER_SECOND = 30_000;
  * idempotency key of its own (a key used again would be a retry, which appends nothing). Each
  * request goes to a deal drawn at random from the paths, by a generator seeded per connection;
  * sent once, the connections' shares tile the paths instead, so that each is a first touch.
- * (Runs of the one list from offsets, as before, put several connections in step on the same
- * deals: most offers then lost the race for the deal's version to one in flight and read the
- * stream again, which clients offering on random deals do not make happen.) Built when sent, as
- * a `setupRequest` does, the load cost this process 36-40 µs an offer of the cores it shares with
- * the server; built once, 34 (the bare route's: 14-15). A connection has enough for
+ * (Runs of one list from offsets put several connections in step on the same deals: most offers
+ * then lost the race for the deal's version to one in flight and read the stream again, which
+ * clients offering on random deals do not make happen.) Built when sent, as a `setupRequest`
+ * does, the load cost this process 36-40 µs an offer of the cores it shares with the server;
+ * built once, 34 (the bare route's: 14-15). A connection has enough for
  * MAX_WRITES_PER_SECOND; should it still come to the end of its list and begin it again, each
  * request sent again is counted as an error (`keysReused`).
  */
