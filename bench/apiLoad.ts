@@ -42,9 +42,9 @@ const MAX_WRITES_PER_SECOND = 30_000;
  * then lost the race for the deal's version to one in flight and read the stream again, which
  * clients offering on random deals do not make happen.) Built when sent, as a `setupRequest`
  * does, the load cost this process 36-40 µs an offer of the cores it shares with the server;
- * built once, 34 (the bare route's: 14-15). A connection has enough for
- * MAX_WRITES_PER_SECOND; should it still come to the end of its list and begin it again, each
- * request sent again is counted as an error (`keysReused`).
+ * built once, 34 (the bare route's: 14-15). A connection has enough for MAX_WRITES_PER_SECOND;
+ * should it still come to the end of its list and begin it again, each request sent again is
+ * counted as an error (`keysReused`).
  */
 function writesOf(paths: readonly string[], body: string, seconds: number, once: boolean): { options: Pick<autocannon.Options, 'setupClient' | 'amount'>; keysReused: () => number } {
   const perConnection = once ? Math.floor(paths.length / CONNECTIONS) : Math.ceil((MAX_WRITES_PER_SECOND * seconds) / CONNECTIONS);
